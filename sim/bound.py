@@ -1,0 +1,84 @@
+"""A deterministic capacity ceiling for the Trans-Caspian chain, computed from parameters alone.
+
+Each stage of the chain can move at most so many Mt/yr if nothing ever waits
+for anything else; the chain can move no more than the smallest of them. The
+ceiling ignores weather closures (it is an upper bound), but it does take the
+long-run share of capacity that outages remove from the BTC allowance and the
+crude the Russian route's expected outages make available for diversion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from sim.model import nominal_cycle_hours
+from sim.scenario import HOURS_PER_YEAR, TONNES_PER_MT, Disruption, Scenario
+
+
+@dataclass(frozen=True)
+class CapacityBound:
+    """Upper limits of each stage (Mt/yr) and the one that binds."""
+
+    supply_to_aktau_mt_per_year: float
+    feeder_mt_per_year: float
+    aktau_berths_mt_per_year: float
+    fleet_mt_per_year: float
+    baku_berths_mt_per_year: float
+    btc_mt_per_year: float
+
+    @property
+    def ceiling_mt_per_year(self) -> float:
+        """The chain's ceiling: the smallest stage limit (Mt/yr)."""
+        return min(self.stages().values())
+
+    @property
+    def binding(self) -> str:
+        """Name of the stage with the smallest limit."""
+        stages = self.stages()
+        return min(stages, key=stages.__getitem__)
+
+    def stages(self) -> dict[str, float]:
+        """Stage name -> limit (Mt/yr)."""
+        return {k.removesuffix("_mt_per_year"): v for k, v in asdict(self).items()}
+
+    def as_dict(self) -> dict[str, float | str]:
+        """Stage limits plus the ceiling and the binding stage."""
+        return {**asdict(self), "ceiling_mt_per_year": self.ceiling_mt_per_year,
+                "binding": self.binding}
+
+
+def expected_capacity_share(disruption: Disruption) -> float:
+    """Long-run share of capacity left by one outage process (0-1)."""
+    return 1.0 - disruption.steady_state_probability * disruption.capacity_loss_fraction
+
+
+def capacity_bound(scenario: Scenario) -> CapacityBound:
+    """Stage-by-stage ceiling of the Trans-Caspian chain (Mt/yr)."""
+    sc = scenario
+    cargo = sc.fleet.cargo_t
+
+    route = sc.russian_route
+    russian_mt = (route.capacity_mt_per_year * expected_capacity_share(route.disruption)
+                  * expected_capacity_share(route.minor_halts))
+    nomination = sc.supply.transcaspian_nomination_mt_per_year
+    surplus = max(0.0, sc.supply.export_mt_per_year - nomination - russian_mt)
+    supply = nomination + (surplus if sc.supply.diversion else 0.0)
+
+    feeder = sc.aktau.feeder_capacity_t_per_day * 365.0 / TONNES_PER_MT
+
+    other_calls = sc.aktau.other_traffic_mt_per_year * TONNES_PER_MT / sc.aktau.other_traffic_cargo_t
+    other_hours = other_calls * (sc.aktau.berthing_hours
+                                 + sc.aktau.other_traffic_cargo_t / sc.aktau.loading_rate_t_per_hour)
+    aktau_call = sc.aktau.berthing_hours + cargo / sc.aktau.loading_rate_t_per_hour
+    aktau_hours = max(0.0, sc.aktau.berths * HOURS_PER_YEAR - other_hours)
+    aktau = aktau_hours / aktau_call * cargo / TONNES_PER_MT
+
+    availability = 1.0 - sc.fleet.maintenance_days_per_year / 365.0
+    fleet = (sc.fleet.tankers * availability * HOURS_PER_YEAR / nominal_cycle_hours(sc)
+             * cargo / TONNES_PER_MT)
+
+    baku_call = sc.baku.berthing_hours + cargo / sc.baku.unloading_rate_t_per_hour
+    baku = sc.baku.berths * HOURS_PER_YEAR / baku_call * cargo / TONNES_PER_MT
+
+    btc = sc.btc.allowance_mt_per_year * expected_capacity_share(sc.btc.disruption)
+    return CapacityBound(supply, feeder, aktau, fleet, baku, btc)

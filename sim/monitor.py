@@ -1,0 +1,111 @@
+"""Incremental statistics that resources keep about themselves.
+
+All three monitors accumulate in O(1) per update and keep no history, so memory
+does not grow with the horizon. ``reset(now)`` starts the measured period (end
+of warm-up); times are in hours.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class TimeWeighted:
+    """Time-weighted mean and maximum of a piecewise-constant level (e.g. tonnes in a tank)."""
+
+    __slots__ = ("_value", "_since", "_start", "_area", "_max", "_full_at", "_full_time")
+
+    def __init__(self, now: float, value: float, full_at: float = float("inf")) -> None:
+        self._value = value
+        self._since = self._start = now
+        self._area = 0.0
+        self._max = value
+        self._full_at = full_at
+        self._full_time = 0.0
+
+    def update(self, now: float, value: float) -> None:
+        """Record that the level became ``value`` at time ``now``."""
+        elapsed = now - self._since
+        if elapsed:
+            self._area += self._value * elapsed
+            if self._value >= self._full_at:
+                self._full_time += elapsed
+            self._since = now
+        self._value = value
+        if value > self._max:
+            self._max = value
+
+    def reset(self, now: float) -> None:
+        """Forget everything before ``now``; keep the current level."""
+        self.update(now, self._value)
+        self._start, self._area, self._max, self._full_time = now, 0.0, self._value, 0.0
+
+    def mean(self, now: float) -> float:
+        """Time-weighted mean level since the last reset."""
+        self.update(now, self._value)
+        span = now - self._start
+        return self._area / span if span > 0 else self._value
+
+    def maximum(self) -> float:
+        """Largest level since the last reset."""
+        return self._max
+
+    def hours_full(self, now: float) -> float:
+        """Hours since the last reset with the level at or above ``full_at``."""
+        self.update(now, self._value)
+        return self._full_time
+
+
+class Tally:
+    """Count, sum and maximum of observations (e.g. waiting times in hours)."""
+
+    __slots__ = ("count", "total", "largest")
+
+    def __init__(self) -> None:
+        self.count, self.total, self.largest = 0, 0.0, 0.0
+
+    def add(self, value: float) -> None:
+        """Record one observation."""
+        self.count += 1
+        self.total += value
+        if value > self.largest:
+            self.largest = value
+
+    def reset(self) -> None:
+        """Forget all observations."""
+        self.count, self.total, self.largest = 0, 0.0, 0.0
+
+    def mean(self) -> float:
+        """Mean observation (0 when there are none)."""
+        return self.total / self.count if self.count else 0.0
+
+
+class StateClock:
+    """Hours spent in each state of an enum (e.g. a tanker's loading/sailing/waiting)."""
+
+    __slots__ = ("_state", "_since", "hours")
+
+    def __init__(self, now: float, state: Enum, states: type[Enum]) -> None:
+        self._state, self._since = state, now
+        self.hours: dict[Enum, float] = dict.fromkeys(states, 0.0)
+
+    @property
+    def state(self) -> Enum:
+        """The current state."""
+        return self._state
+
+    def enter(self, now: float, state: Enum) -> None:
+        """Switch to ``state`` at time ``now``."""
+        self.hours[self._state] += now - self._since
+        self._state, self._since = state, now
+
+    def reset(self, now: float) -> None:
+        """Zero the totals; the current state continues from ``now``."""
+        self._since = now
+        for key in self.hours:
+            self.hours[key] = 0.0
+
+    def close(self, now: float) -> dict[Enum, float]:
+        """Bring totals up to ``now`` and return them."""
+        self.enter(now, self._state)
+        return self.hours

@@ -1,0 +1,49 @@
+"""Other traffic at Aktau's oil berths (cargoes to Makhachkala and elsewhere).
+
+Calls arrive as a Poisson stream of ``other_traffic_mt_per_year / other_traffic_cargo_t``
+per year, queue for the same berths as the Trans-Caspian tankers, respect the
+weather and hold a berth for berthing plus pumping. Their crude comes from
+their own supply and tankage, outside the Trans-Caspian mass balance: they
+compete for berth time only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import simpy
+
+from sim.port import Port
+from sim.scenario import HOURS_PER_YEAR
+
+
+class OtherTraffic:
+    """Poisson arrivals of other tankers that load at Aktau's oil berths."""
+
+    def __init__(self, env: simpy.Environment, port: Port, mt_per_year: float, cargo_t: float,
+                 rng: np.random.Generator) -> None:
+        self.env, self.port, self.cargo_t, self.rng = env, port, cargo_t, rng
+        self.calls = 0
+        calls_per_year = mt_per_year * 1e6 / cargo_t
+        self.mean_interarrival_hours = HOURS_PER_YEAR / calls_per_year if calls_per_year else 0.0
+        if calls_per_year > 0:
+            env.process(self._arrivals())
+
+    def reset(self, now: float) -> None:
+        """Start the measured period."""
+        self.calls = 0
+
+    def _arrivals(self):  # noqa: ANN202 - SimPy generator
+        while True:
+            yield self.env.timeout(self.mean_interarrival_hours * self.rng.standard_exponential())
+            self.env.process(self._call())
+
+    def _call(self):  # noqa: ANN202 - SimPy generator
+        port = self.port
+        berth = port.berths.request()
+        yield berth
+        port.berths.granted(berth)
+        while not port.weather.is_open:
+            yield port.weather.reopened()
+        yield self.env.timeout(port.berth_hours(self.cargo_t))
+        port.berths.release(berth)
+        self.calls += 1

@@ -1,0 +1,120 @@
+"""Tankers: each one a SimPy process shuttling crude from Aktau to Baku and back.
+
+One voyage: wait at Aktau for a whole cargo to be claimed in the tanks, wait for
+a berth, wait for the weather, load, wait for the weather to leave, sail laden,
+wait for a Baku berth and the weather, wait for tank room, discharge, wait for
+the weather, sail back in ballast. Once a year each tanker spends
+``maintenance_days_per_year`` out of service, starting at a random phase.
+Every hour is booked to exactly one :class:`TankerState`.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import numpy as np
+import simpy
+
+from sim.monitor import StateClock
+from sim.port import Port
+from sim.scenario import HOURS_PER_DAY, HOURS_PER_YEAR, Fleet
+
+
+class TankerState(Enum):
+    """What a tanker is doing; the time split reports hours in each."""
+
+    LOADING = "loading"
+    SAILING = "sailing"
+    UNLOADING = "unloading"
+    WAITING_BERTH = "waiting_berth"
+    WAITING_CARGO = "waiting_cargo"
+    WAITING_WEATHER = "waiting_weather"
+    WAITING_TANK_ROOM = "waiting_tank_room"
+    MAINTENANCE = "maintenance"
+
+
+S = TankerState
+
+
+def sailing_hours(fleet: Fleet) -> float:
+    """One-way crossing time including the sea margin (h)."""
+    return fleet.crossing_distance_nm / fleet.speed_knots * (1.0 + fleet.sea_margin_fraction)
+
+
+class Tanker:
+    """One tanker of ``fleet.cargo_t`` tonnes; ``on_board_t`` is its crude now (t)."""
+
+    def __init__(self, env: simpy.Environment, index: int, fleet: Fleet, aktau: Port,
+                 baku: Port, rng: np.random.Generator, start_delay_hours: float) -> None:
+        self.env, self.index = env, index
+        self.cargo_t = fleet.cargo_t
+        self.aktau, self.baku = aktau, baku
+        self.sail_hours = sailing_hours(fleet)
+        self.maintenance_hours = fleet.maintenance_days_per_year * HOURS_PER_DAY
+        self.on_board_t = 0.0
+        self.voyages = 0
+        self.delivered_t = 0.0
+        self.clock = StateClock(env.now, S.SAILING, TankerState)
+        # Uniform phase of the yearly maintenance block (from this tanker's own stream).
+        self._maintenance_due = float(rng.uniform(0.0, HOURS_PER_YEAR))
+        env.process(self._run(start_delay_hours))
+
+    def reset(self, now: float) -> None:
+        """Start the measured period."""
+        self.clock.reset(now)
+        self.voyages = 0
+        self.delivered_t = 0.0
+
+    def _run(self, start_delay_hours: float):  # noqa: ANN202 - SimPy generator
+        env, aktau, baku, cargo = self.env, self.aktau, self.baku, self.cargo_t
+        clock = self.clock
+        if start_delay_hours > 0:  # staggered start: approaching Aktau in ballast
+            yield env.timeout(start_delay_hours)
+        while True:
+            if self.maintenance_hours > 0 and env.now >= self._maintenance_due:
+                clock.enter(env.now, S.MAINTENANCE)
+                yield env.timeout(self.maintenance_hours)
+                self._maintenance_due += HOURS_PER_YEAR
+
+            clock.enter(env.now, S.WAITING_CARGO)
+            yield aktau.tanks.claim_cargo(cargo)
+            aktau.tanks.note_claimed(cargo)
+
+            clock.enter(env.now, S.WAITING_BERTH)
+            berth = aktau.berths.request()
+            yield berth
+            aktau.berths.granted(berth)
+            yield from self._wait_for_weather(aktau)
+            clock.enter(env.now, S.LOADING)
+            yield env.timeout(aktau.berth_hours(cargo))
+            aktau.tanks.release_claim(cargo)
+            self.on_board_t = cargo
+            aktau.berths.release(berth)
+
+            yield from self._wait_for_weather(aktau)
+            clock.enter(env.now, S.SAILING)
+            yield env.timeout(self.sail_hours)
+
+            clock.enter(env.now, S.WAITING_BERTH)
+            berth = baku.berths.request()
+            yield berth
+            baku.berths.granted(berth)
+            yield from self._wait_for_weather(baku)
+            clock.enter(env.now, S.WAITING_TANK_ROOM)
+            yield baku.tanks.receive_cargo(cargo)
+            self.on_board_t = 0.0
+            baku.tanks.note_received()
+            clock.enter(env.now, S.UNLOADING)
+            yield env.timeout(baku.berth_hours(cargo))
+            baku.berths.release(berth)
+            self.voyages += 1
+            self.delivered_t += cargo
+
+            yield from self._wait_for_weather(baku)
+            clock.enter(env.now, S.SAILING)
+            yield env.timeout(self.sail_hours)
+
+    def _wait_for_weather(self, port: Port):  # noqa: ANN202 - SimPy generator
+        while not port.weather.is_open:
+            self.clock.enter(self.env.now, S.WAITING_WEATHER)
+            yield port.weather.reopened()

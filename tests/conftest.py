@@ -1,0 +1,45 @@
+"""Shared fixtures: small scenarios built from the schema, and the shipped scenario files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sim.loader import _merge, scenario_from_dict
+from sim.scenario import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+
+NO_DISRUPTION = {"probability": 0.0}
+
+
+def deterministic_scenario(**overrides: Any) -> Scenario:
+    """Weather, disruptions, other traffic and every extra delay off; ample supply and storage.
+
+    ``overrides`` are nested dicts merged over that base, e.g. ``fleet={"tankers": 4}``.
+    """
+    data: dict[str, Any] = {
+        "name": "deterministic",
+        "run": {"horizon_days": 365, "warmup_days": 30, "replications": 1},
+        "supply": {"export_mt_per_year": 100.0, "transcaspian_nomination_mt_per_year": 50.0,
+                   "diversion": False, "upstream_storage_t": 0.0},
+        "russian_route": {"capacity_mt_per_year": 100.0, "disruption": NO_DISRUPTION,
+                          "minor_halts": NO_DISRUPTION},
+        "aktau": {"feeder_capacity_t_per_day": 1e6, "storage_t": 1e7,
+                  "initial_level_fraction": 0.5, "berthing_hours": 0.0,
+                  "other_traffic_mt_per_year": 0.0, "weather": {"enabled": False}},
+        "fleet": {"sea_margin_fraction": 0.0, "maintenance_days_per_year": 0.0},
+        "baku": {"berthing_hours": 0.0, "storage_t": 1e7, "initial_level_fraction": 0.0,
+                 "weather": {"enabled": False}},
+        "btc": {"allowance_mt_per_year": 60.0, "disruption": NO_DISRUPTION},
+    }
+    _merge(data, overrides)
+    return scenario_from_dict(data, where="deterministic_scenario")
+
+
+@pytest.fixture
+def scenarios_dir() -> Path:
+    return SCENARIOS

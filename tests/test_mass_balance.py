@@ -1,0 +1,75 @@
+"""Oil is never lost: the mass balance closes to the tonne for any valid scenario."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.errors import SimulationInvariantError
+from sim.loader import scenario_from_dict
+from sim.model import MASS_BALANCE_TOLERANCE_T, ExportChain, run_replication
+
+probabilities = st.floats(0.0, 0.9)
+
+
+@st.composite
+def scenarios(draw):
+    nomination = draw(st.floats(0.0, 12.0))
+    tankers = draw(st.integers(1 if nomination > 0 else 0, 14))
+    cargo = draw(st.floats(2_000, 15_000))
+    return scenario_from_dict({
+        "run": {"horizon_days": draw(st.floats(20, 200)), "warmup_days": draw(st.floats(0, 40)),
+                "batch_interval_hours": draw(st.sampled_from([1.0, 5.5, 12.0, 24.0, 48.0]))},
+        "supply": {"export_mt_per_year": nomination + draw(st.floats(0, 90)),
+                   "transcaspian_nomination_mt_per_year": nomination,
+                   "diversion": draw(st.booleans()),
+                   "upstream_storage_t": draw(st.floats(0, 1e6))},
+        "russian_route": {"capacity_mt_per_year": draw(st.floats(0, 100)),
+                          "disruption": {"probability": draw(probabilities),
+                                         "mean_duration_days": draw(st.floats(0.5, 90)),
+                                         "clustering_cv": draw(st.floats(1, 4))}},
+        "aktau": {"feeder_capacity_t_per_day": draw(st.floats(0, 60_000)),
+                  "storage_t": cargo + draw(st.floats(0, 300_000)),
+                  "initial_level_fraction": draw(st.floats(0, 1)),
+                  "berths": draw(st.integers(1, 5)),
+                  "other_traffic_mt_per_year": draw(st.floats(0, 5)),
+                  "weather": {"enabled": draw(st.booleans())}},
+        "fleet": {"tankers": tankers, "cargo_t": cargo,
+                  "maintenance_days_per_year": draw(st.floats(0, 30))},
+        "baku": {"storage_t": cargo + draw(st.floats(0, 300_000)),
+                 "initial_level_fraction": draw(st.floats(0, 1)),
+                 "berths": draw(st.integers(1, 4)), "weather": {"enabled": draw(st.booleans())}},
+        "btc": {"allowance_mt_per_year": draw(st.floats(0, 15)),
+                "disruption": {"probability": draw(probabilities)}},
+    })
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario=scenarios(), replication=st.integers(0, 1000))
+def test_mass_balance_closes_for_random_valid_scenarios(scenario, replication):
+    result = run_replication(scenario, replication)
+    assert abs(result.mass_balance_error_t) <= MASS_BALANCE_TOLERANCE_T
+    assert result.transcaspian_mt_per_year >= 0
+    assert result.shut_in_mt_per_year >= 0
+
+
+def test_a_lost_tonne_is_detected():
+    from tests.conftest import deterministic_scenario
+
+    chain = ExportChain(deterministic_scenario(fleet={"tankers": 2}), 0, 1)
+    chain.run()
+    assert abs(chain.check_invariants()) <= MASS_BALANCE_TOLERANCE_T
+    chain.supply.totals.russian_t -= 2.0  # two tonnes vanish from the books
+    with pytest.raises(SimulationInvariantError, match="mass balance off by 2.000 t"):
+        chain.check_invariants()
+
+
+def test_an_overfull_tank_is_detected():
+    from tests.conftest import deterministic_scenario
+
+    chain = ExportChain(deterministic_scenario(fleet={"tankers": 2}), 0, 1)
+    chain.run()
+    chain.baku.tanks.claimed_t += chain.baku.tanks.capacity_t + 10.0
+    with pytest.raises(SimulationInvariantError, match="baku tanks: level"):
+        chain.check_invariants()
