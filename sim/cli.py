@@ -12,12 +12,15 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sim import __version__
 from sim.bound import capacity_bound
 from sim.errors import SimulationInvariantError, UserError
-from sim.experiment import default_jobs, disruption_description, run_replications, summary
+from sim.executors import default_jobs
+from sim.experiment import disruption_description, run_replications, summary
 from sim.loader import LoadedScenario, load_scenario
 from sim.scenario import Scenario
 
@@ -57,6 +60,37 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print one JSON document")
     run.set_defaults(handler=_cmd_run)
 
+    sw = sub.add_parser("sweep", help="vary one or two fields over a grid (capacity curves)")
+    _scenario_arguments(sw)
+    sw.add_argument("--param", dest="params", action="append", default=[], metavar="PATH",
+                    help="dotted field to vary (once or twice); default: the [sweep] table")
+    sw.add_argument("--values", dest="values", action="append", default=[], metavar="LIST",
+                    help="values for the matching --param: a,b,c or START:STOP:COUNT")
+    count = sw.add_mutually_exclusive_group()
+    count.add_argument("--replications", type=_positive_int, help="replications per point")
+    count.add_argument("--precision", type=_positive_float, metavar="HALF_WIDTH",
+                       help="add replications until the 95%% half-width of the Trans-Caspian "
+                       "mean is at most this (Mt/yr)")
+    sw.add_argument("--seed", type=_non_negative_int, help="root seed (overrides run.seed)")
+    sw.add_argument("--independent-streams", action="store_true",
+                    help="give every point its own random streams (no common random numbers)")
+    sw.add_argument("--jobs", type=_positive_int, default=None,
+                    help="worker processes (default: all cores)")
+    sw.add_argument("--executor", choices=["process", "dask"], default="process")
+    sw.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler to join (with "
+                    "--executor dask); default: a local cluster")
+    sw.add_argument("--out", metavar="DIR", help="results directory (default: runs/NAME-TIME)")
+    sw.add_argument("--resume", action="store_true", help="continue an interrupted sweep in --out")
+    sw.add_argument("--on-error", choices=["stop", "record"], default="stop",
+                    help="a failing replication stops the sweep (default) or is recorded")
+    sw.add_argument("--csv", action="store_true", help="also write replications.csv")
+    sw.add_argument("--no-figures", action="store_true", help="skip drawing figures")
+    sw.set_defaults(handler=_cmd_sweep)
+
+    plot = sub.add_parser("plot", help="redraw the figures of a results directory")
+    plot.add_argument("directory", help="a sweep's results directory")
+    plot.set_defaults(handler=_cmd_plot)
+
     show = sub.add_parser("show", help="print the fully resolved scenario")
     _scenario_arguments(show)
     show.set_defaults(handler=_cmd_show)
@@ -87,6 +121,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a number") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a positive finite number")
+    return value
+
+
 def _non_negative_int(text: str) -> int:
     try:
         value = int(text)
@@ -100,6 +144,63 @@ def _non_negative_int(text: str) -> int:
 def _load(args: argparse.Namespace, extra: Sequence[str] = ()) -> LoadedScenario:
     return load_scenario(args.scenario, [*args.overrides, *extra],
                          allow_outside_tree=args.allow_outside_extends)
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.sweep import parse_values, sweep
+
+    if len(args.params) != len(args.values):
+        raise UserError("give one --values for every --param")
+    parameters = ({path: parse_values(text) for path, text in zip(args.params, args.values,
+                                                                  strict=True)}
+                  if args.params else None)
+    if args.params and len(set(args.params)) != len(args.params):
+        raise UserError("--param: the same field is given twice")
+    loaded = _load(args)
+    if args.resume and not args.out:
+        raise UserError("--resume needs --out DIR (the directory of the interrupted sweep)")
+    out = Path(args.out) if args.out else Path("runs") / (
+        f"{loaded.scenario.name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
+    result = sweep(loaded.scenario, parameters, replications=args.replications,
+                   precision_mt_per_year=args.precision, seed=args.seed,
+                   common_random_numbers=not args.independent_streams, jobs=args.jobs,
+                   executor=args.executor, scheduler=args.scheduler, out=out,
+                   resume=args.resume, on_error=args.on_error, csv=args.csv,
+                   figures=not args.no_figures, progress=True,
+                   command_line=["python", "-m", "sim", *sys.argv[1:]])
+    print(_sweep_table(result.summary, [c for c in result.summary.columns
+                                        if c in (args.params or [p.path for p in
+                                                 loaded.scenario.sweep.parameters])]))
+    print(f"\nResults in {result.out}/ (summary.csv, replications.parquet, figures/)")
+    if result.failures:
+        print(f"{len(result.failures)} replications failed; see {result.out}/failures.json",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def _sweep_table(summary: Any, params: list[str]) -> str:
+    header = "".join(f"{p.rsplit('.', 1)[-1]:>14}" for p in params)
+    lines = [f"{header}{'reps':>6}{'Trans-Caspian Mt/yr [95% CI]':>32}{'P(>=6.0)':>10}"
+             f"{'P(>=6.5)':>10}{'shut-in':>9}{'ceiling':>9}"]
+    for _, row in summary.iterrows():
+        values = "".join(f"{row[p]:>14.4g}" if isinstance(row[p], float) else f"{row[p]:>14}"
+                         for p in params)
+        tc = (f"{row['transcaspian_mt_per_year_mean']:.2f} "
+              f"[{row['transcaspian_mt_per_year_ci95_low']:.2f}, "
+              f"{row['transcaspian_mt_per_year_ci95_high']:.2f}]")
+        lines.append(f"{values}{row['replications']:>6}{tc:>32}{row['p_reach_6_0_mean']:>10.2f}"
+                     f"{row['p_reach_6_5_mean']:>10.2f}{row['shut_in_mt_per_year_mean']:>9.2f}"
+                     f"{row['ceiling_mt_per_year']:>9.2f}")
+    return "\n".join(lines)
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    from sim.plotting import redraw
+
+    for path in redraw(Path(args.directory)):
+        print(path)
+    return 0
 
 
 def _cmd_show(args: argparse.Namespace) -> int:

@@ -64,13 +64,19 @@ class OutageProcess:
 
     def _run(self):  # noqa: ANN202 - SimPy generator
         p = self.mean_down_hours / (self.mean_up_hours + self.mean_down_hours)
-        if self.rng.random() < p:  # stationary start: already disrupted at time 0
-            self._set(1.0 - self._draw_loss(), down=True)
-            yield self.env.timeout(self._draw_down(residual=True))
+        # Stationary start. Both residuals are drawn whichever state is chosen, so the
+        # stream stays aligned across scenarios that differ only in p (common random numbers).
+        starts_down = self.rng.random() < p
+        residual_up = self._draw_up(residual=True)
+        residual_down = self._draw_down(residual=True)
+        loss = self._draw_loss()
+        if starts_down:
+            self._set(1.0 - loss, down=True)
+            yield self.env.timeout(residual_down)
             self._set(1.0, down=False)
             up_hours = self._draw_up(residual=False)
         else:
-            up_hours = self._draw_up(residual=True)
+            up_hours = residual_up
         while True:
             yield self.env.timeout(up_hours)
             self._set(1.0 - self._draw_loss(), down=True)

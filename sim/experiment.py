@@ -1,71 +1,63 @@
 """Running many replications of a scenario, serially or on all cores, and summarising them.
 
-Each replication is an independent task ``(scenario, replication index, seed)``:
-its random streams depend only on these, so the same seed gives the same table
-whatever the number of worker processes or the order in which tasks finish.
+Each replication is independent: its random streams depend only on (seed,
+replication index), so the same seed gives the same table whatever the number
+of worker processes, the back end, or the order in which chunks finish.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
 
-from sim.model import MASS_BALANCE_TOLERANCE_T, run_replication
+from sim.errors import SimulationInvariantError
+from sim.executors import Chunk, default_jobs, make_backend
+from sim.model import MASS_BALANCE_TOLERANCE_T
 from sim.results import KPI_COLUMNS, RESOURCE_COLUMNS, ReplicationResult, result_columns
 from sim.scenario import Scenario
 from sim.stats import summarize
 
 
-@dataclass(frozen=True)
-class Task:
-    """One replication to run: which scenario, which replication index, which root seed."""
-
-    scenario: Scenario
-    replication: int
-    seed: int
-
-
-def run_task(task: Task) -> ReplicationResult:
-    """Run one task (a top-level function so worker processes can import it)."""
-    return run_replication(task.scenario, task.replication, task.seed)
+def chunks_for(point: int, scenario: Scenario, seed: int, replications: Sequence[int],
+               size: int) -> list[Chunk]:
+    """Cut one point's replications into chunks of at most ``size``."""
+    reps = list(replications)
+    return [Chunk(point, scenario, seed, tuple(reps[i:i + size]))
+            for i in range(0, len(reps), size)]
 
 
-def default_jobs() -> int:
-    """All cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
-
-
-def execute(tasks: Sequence[Task], jobs: int | None = None) -> Iterator[ReplicationResult]:
-    """Yield results of ``tasks`` in task order, using ``jobs`` processes (1 = in-process)."""
-    jobs = default_jobs() if jobs is None else jobs
-    if jobs <= 1 or len(tasks) <= 1:
-        yield from map(run_task, tasks)
-        return
-    chunk = max(1, len(tasks) // (jobs * 4))
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        yield from pool.map(run_task, tasks, chunksize=chunk)
-
-
-def replication_tasks(scenario: Scenario, replications: int | None = None,
-                      seed: int | None = None, first: int = 0) -> list[Task]:
-    """Tasks for replications ``first .. first + replications - 1`` of one scenario."""
-    n = scenario.run.replications if replications is None else replications
-    s = scenario.run.seed if seed is None else seed
-    return [Task(scenario, k, s) for k in range(first, first + n)]
+def chunk_size(total: int, jobs: int) -> int:
+    """Replications per chunk: a few chunks per worker, at most 25 (h of work stays small)."""
+    return max(1, min(25, total // (4 * max(jobs, 1)) or 1))
 
 
 def run_replications(scenario: Scenario, replications: int | None = None,
-                     seed: int | None = None, jobs: int | None = None) -> pd.DataFrame:
-    """Run a scenario's replications and return the per-replication table."""
-    return results_frame(execute(replication_tasks(scenario, replications, seed), jobs))
+                     seed: int | None = None, jobs: int | None = None,
+                     executor: str = "process", scheduler: str | None = None) -> pd.DataFrame:
+    """Run a scenario's replications and return the per-replication table (in order).
+
+    Raises :class:`SimulationInvariantError` naming the replication and seed if any
+    replication fails.
+    """
+    n = scenario.run.replications if replications is None else replications
+    s = scenario.run.seed if seed is None else seed
+    jobs = jobs or default_jobs()
+    backend = make_backend(executor, jobs, scheduler)
+    results: list[ReplicationResult] = []
+    try:
+        for done in backend.run_unordered(chunks_for(0, scenario, s, range(n),
+                                                     chunk_size(n, jobs))):
+            if done.failures:
+                f = done.failures[0]
+                raise SimulationInvariantError(f"replication {f.replication} (seed {f.seed}) "
+                                               f"failed: {f.error}")
+            results.extend(done.results)
+    finally:
+        backend.close()
+    results.sort(key=lambda r: r.replication)
+    return results_frame(results)
 
 
 def results_frame(results: Iterable[ReplicationResult]) -> pd.DataFrame:

@@ -55,6 +55,15 @@ def scenario_from_dict(data: dict[str, Any], where: str = "<dict>") -> Scenario:
     return validate(data, {}, default_where=where)
 
 
+def with_overrides(scenario: Scenario, overrides: dict[str, Any], where: str = "--param"
+                   ) -> Scenario:
+    """A copy of ``scenario`` with fields replaced by dotted path, validated again."""
+    data = _drop_none(scenario.model_dump())
+    for dotted, value in overrides.items():
+        _set_path(data, dotted, value, where=where)
+    return validate(data, {}, default_where=where)
+
+
 def parse_override(item: str) -> tuple[str, Any]:
     """Split ``PATH=VALUE`` and parse VALUE as a TOML value (bare words stay strings)."""
     if "=" not in item:
@@ -100,10 +109,12 @@ def validate(data: dict[str, Any], sources: dict[str, str], default_where: str) 
 
 def _defaults() -> dict[str, Any]:
     """The default scenario as nested dicts, without unset alternatives (None values)."""
-    def drop_none(d: dict[str, Any]) -> dict[str, Any]:
-        return {k: drop_none(v) if isinstance(v, dict) else v for k, v in d.items()
-                if v is not None}
-    return drop_none(Scenario().model_dump())
+    return _drop_none(Scenario().model_dump())
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: _drop_none(v) if isinstance(v, dict) else v for k, v in d.items()
+            if v is not None}
 
 
 # --- reading files -----------------------------------------------------------------------

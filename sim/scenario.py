@@ -52,7 +52,7 @@ class RunSettings(Section):
     seed: int = F(20_231_122, "Root seed; replication k uses SeedSequence(seed, spawn_key=(k, "
                   "source)).", "Convention (the KMG-SOCAR agreement date).", ge=0,
                   le=2**63 - 1)
-    batch_interval_hours: float = F(12.0, "Interval at which pipeline flows (supply, "
+    batch_interval_hours: float = F(6.0, "Interval at which pipeline flows (supply, "
                                     "Russian route, feeder, BTC intake) move as batches "
                                     "(hours). Halving it changes annual volumes by < 0.5%.",
                                     "Model design; see tests/test_batching.py.", gt=0, le=168)
@@ -275,6 +275,40 @@ class Btc(Section):
         "Reference defaults: 1 event per ~3 yr, 6-12 weeks full stop (ESTIMATE).")
 
 
+SweepValue = bool | int | float | str
+
+
+class SweepParameter(Section):
+    """One swept field: its dotted path and the values it takes."""
+
+    path: str = F("russian_route.disruption.probability", "Dotted path of the swept field.",
+                  "Convention.", min_length=1)
+    values: tuple[SweepValue, ...] = F((), "Values of the field, in plotting order.",
+                                       "Convention.", min_length=1, max_length=1000)
+
+
+class SweepSettings(Section):
+    """The study ``python -m sim sweep SCENARIO`` runs when no --param is given."""
+
+    parameters: tuple[SweepParameter, ...] = F((), "One or two swept fields (a grid).",
+                                               "Convention.", max_length=2)
+    replications: int = F(200, "Replications per point (fixed-count mode).", "Convention.",
+                          ge=1, le=100_000)
+    precision_mt_per_year: float | None = F(None, "If set, add replications per point until "
+                                            "the 95% half-width of the Trans-Caspian mean is at "
+                                            "most this (Mt/yr).", "Convention.", gt=0)
+    min_replications: int = F(20, "Fewest replications per point in precision mode.",
+                              "Convention.", ge=2, le=100_000)
+    max_replications: int = F(2000, "Most replications per point in precision mode.",
+                              "Convention.", ge=2, le=100_000)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> SweepSettings:
+        if self.min_replications > self.max_replications:
+            raise ValueError("min_replications must not exceed max_replications")
+        return self
+
+
 class Scenario(Section):
     """A complete scenario: the whole export chain and how to run it."""
 
@@ -289,6 +323,8 @@ class Scenario(Section):
     fleet: Fleet = F(Fleet(), "The tanker fleet.", "Reference §4.")
     baku: Baku = F(Baku(), "Baku-side terminal.", "Reference §5.")
     btc: Btc = F(Btc(), "BTC intake.", "Reference §6.")
+    sweep: SweepSettings = F(SweepSettings(), "Default sweep study of this scenario.",
+                             "Convention.")
 
     @model_validator(mode="after")
     def _chain_can_carry_nomination(self) -> Scenario:
