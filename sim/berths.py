@@ -1,9 +1,10 @@
 """Berth groups: a port's berths as a first-come-first-served queue with statistics.
 
 A :class:`BerthGroup` wraps a :class:`simpy.Resource` with one slot per berth.
-Callers go through :meth:`request` / :meth:`release` so the group tallies each
-call's wait for a berth (hours) and the time-weighted number of busy berths,
-from which occupancy = mean busy berths / berths.
+Callers go through :meth:`request` / :meth:`granted` / :meth:`release` so the
+group tallies each call's wait for a berth (hours) and the time-weighted number
+of busy berths, from which occupancy = mean busy berths / berths. The mean queue
+length follows from Little's law: total hours waited / hours measured.
 """
 
 from __future__ import annotations
@@ -22,38 +23,41 @@ class BerthGroup:
         self.resource = simpy.Resource(env, capacity=berths)
         self.busy = TimeWeighted(env.now, 0.0)
         self.waits = Tally()
-        self.queue_length = TimeWeighted(env.now, 0.0)
+        self._since = env.now
 
     def request(self) -> simpy.Event:
         """Ask for a berth; yield the returned request, then call :meth:`granted`."""
         req = self.resource.request()
         req.requested_at = self.env.now  # type: ignore[attr-defined]
-        self.queue_length.update(self.env.now, len(self.resource.queue))
         return req
 
     def granted(self, req: simpy.Event) -> float:
         """Book a granted request; return its wait (h)."""
-        wait = self.env.now - req.requested_at  # type: ignore[attr-defined]
+        now = self.env.now
+        wait = now - req.requested_at  # type: ignore[attr-defined]
         self.waits.add(wait)
         in_use = self.resource.count
         if in_use > self.berths:
             raise SimulationInvariantError(f"{self.name}: {in_use} ships at {self.berths} "
                                            "berths")
-        self.busy.update(self.env.now, in_use)
-        self.queue_length.update(self.env.now, len(self.resource.queue))
+        self.busy.update(now, in_use)
         return wait
 
     def release(self, req: simpy.Event) -> None:
         """Free the berth held by ``req``."""
         self.resource.release(req)
         self.busy.update(self.env.now, self.resource.count)
-        self.queue_length.update(self.env.now, len(self.resource.queue))
 
     def reset(self, now: float) -> None:
         """Start the measured period."""
         self.busy.reset(now)
-        self.queue_length.reset(now)
         self.waits.reset()
+        self._since = now
+
+    def mean_queue_length(self, now: float) -> float:
+        """Mean number of ships waiting for a berth since the last reset (Little's law)."""
+        hours = now - self._since
+        return self.waits.total / hours if hours > 0 else 0.0
 
     def occupancy(self, now: float) -> float:
         """Share of berth-hours in use since the last reset (0-1)."""

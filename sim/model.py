@@ -38,9 +38,10 @@ MASS_BALANCE_TOLERANCE_T = 1.0
 class ExportChain:
     """Every resource of one replication, wired together on one SimPy environment."""
 
-    def __init__(self, scenario: Scenario, replication: int, seed: int) -> None:
+    def __init__(self, scenario: Scenario, replication: int, seed: int,
+                 env: simpy.Environment | None = None) -> None:
         self.scenario = sc = scenario
-        self.env = env = simpy.Environment()
+        self.env = env = simpy.Environment() if env is None else env
 
         def rng(source: Source, index: int = 0):  # noqa: ANN202
             return stream(seed, replication, source, index)
@@ -202,7 +203,7 @@ def _measure(chain: ExportChain, replication: int, seed: int, error: float
         tanks = port.tanks
         return {"occupancy": port.berths.occupancy(now),
                 "wait": port.berths.waits.mean(),
-                "queue": port.berths.queue_length.mean(now),
+                "queue": port.berths.mean_queue_length(now),
                 "tank_mean": tanks.level.mean(now), "tank_max": tanks.level.maximum(),
                 "tank_full": tanks.level.hours_full(now) / HOURS_PER_DAY * per_year_days,
                 "closed": port.weather.closed_hours(now) / HOURS_PER_DAY * per_year_days}
@@ -239,7 +240,7 @@ def _measure(chain: ExportChain, replication: int, seed: int, error: float
         baku_tank_max_t=bk["tank_max"], baku_tank_days_full=bk["tank_full"],
         baku_weather_closed_days=bk["closed"],
         voyages_per_year=sum(t.voyages for t in chain.tankers) / years,
-        **{f"share_{state.value}": shares[state] / fleet_hours for state in TankerState},
+        **{f"share_{state.label}": shares[state] / fleet_hours for state in TankerState},
         upstream_storage_end_t=chain.supply.upstream_t,
         mass_balance_error_t=error,
     )

@@ -35,15 +35,23 @@ class OtherTraffic:
     def _arrivals(self):  # noqa: ANN202 - SimPy generator
         while True:
             yield self.env.timeout(self.mean_interarrival_hours * self.rng.standard_exponential())
-            self.env.process(self._call())
+            self.port.berths.request().callbacks.append(self._berthed)
 
-    def _call(self):  # noqa: ANN202 - SimPy generator
-        port = self.port
-        berth = port.berths.request()
-        yield berth
-        port.berths.granted(berth)
-        while not port.weather.is_open:
-            yield port.weather.reopened()
-        yield self.env.timeout(port.berth_hours(self.cargo_t))
-        port.berths.release(berth)
+    # A call is a chain of callbacks rather than a process of its own: it has no
+    # state worth a generator, and this saves a process start-up event per call.
+
+    def _berthed(self, request: simpy.Event) -> None:
+        self.port.berths.granted(request)
+        self._when_open(request)
+
+    def _when_open(self, request: simpy.Event) -> None:
+        weather = self.port.weather
+        if not weather.is_open:
+            weather.reopened().callbacks.append(lambda _: self._when_open(request))
+            return
+        service = self.env.timeout(self.port.berth_hours(self.cargo_t))
+        service.callbacks.append(lambda _: self._leave(request))
+
+    def _leave(self, request: simpy.Event) -> None:
+        self.port.berths.release(request)
         self.calls += 1

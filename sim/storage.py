@@ -1,41 +1,53 @@
 """Tank farms: crude storage that fills, blocks its inflow when full and queues its takers.
 
-A :class:`TankFarm` wraps a :class:`simpy.Container` (tonnes). Tankers claim a
-whole cargo with :meth:`claim_cargo`: the claim waits, first come first served,
-until the tonnes are there and then takes them out of the container so that no
-other tanker can claim the same crude. Claimed crude stays physically in the
-tanks (``claimed_t``) until loading ends, so it still occupies tank room and
-counts in the mass balance as stored.
+A :class:`TankFarm` behaves like a :class:`simpy.Container` with reservations
+(the level-threshold pattern): a tanker *claims* a whole cargo, and the claim
+waits, first come first served, until the tonnes are there; they are then
+reserved for it, so no other tanker can claim the same crude, but they stay in
+the tanks (``claimed_t``) until loading ends, still occupying room and counted
+in the mass balance as stored. A discharging tanker likewise waits, first come
+first served, for room for its whole cargo.
+
+Pipeline batches (:meth:`add`, :meth:`withdraw`) change the level directly and
+wake only the waiters they satisfy, so a batch costs no SimPy event unless a
+process really resumes; a Container would schedule a put or get event for every
+batch. The order in which waiters are served is the Container's.
 """
 
 from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
 
 import simpy
 
 from sim.errors import SimulationInvariantError
 from sim.monitor import TimeWeighted
 
+
 class TankFarm:
-    """Crude storage (t) with time-weighted level statistics."""
+    """Crude storage (t) with FIFO claims, FIFO room requests and level statistics."""
 
     def __init__(self, env: simpy.Environment, name: str, capacity_t: float,
                  initial_t: float, full_margin_t: float) -> None:
         self.env, self.name = env, name
         self.capacity_t = capacity_t
-        self.container = simpy.Container(env, capacity=capacity_t, init=initial_t)
+        self.free_t = initial_t  # in the tanks and not claimed
         self.claimed_t = 0.0
+        self._claims: deque[tuple[simpy.Event, float]] = deque()
+        self._room_requests: deque[tuple[simpy.Event, float, Callable[[], None]]] = deque()
         # "Full" means there is no room for another cargo (full_margin_t).
         self.level = TimeWeighted(env.now, initial_t, full_at=capacity_t - full_margin_t)
 
     @property
     def physical_t(self) -> float:
         """Crude physically in the tanks, claimed or not (t)."""
-        return self.container.level + self.claimed_t
+        return self.free_t + self.claimed_t
 
     @property
     def room_t(self) -> float:
         """Free tank room (t)."""
-        return self.capacity_t - self.physical_t
+        return self.capacity_t - self.free_t - self.claimed_t
 
     def add(self, tonnes: float) -> None:
         """Receive a pipeline batch that fits (t); the caller limits it to :attr:`room_t`."""
@@ -44,38 +56,42 @@ class TankFarm:
         if tonnes > self.room_t + 1e-6:
             raise SimulationInvariantError(f"{self.name}: batch of {tonnes:.1f} t exceeds free "
                                            f"room {self.room_t:.1f} t")
-        self.container.put(min(tonnes, self.container.capacity - self.container.level))
+        self.free_t += min(tonnes, self.room_t)
+        self._serve_claims()
         self._record()
 
     def withdraw(self, tonnes: float) -> float:
         """Take up to ``tonnes`` of unclaimed crude now; return what was taken (t)."""
-        take = min(tonnes, self.container.level)
+        take = min(tonnes, self.free_t)
         if take > 0:
-            self.container.get(take)
+            self.free_t -= take
+            self._serve_room_requests()
             self._record()
         return take
 
     def claim_cargo(self, tonnes: float) -> simpy.Event:
         """Event that fires when ``tonnes`` of crude are reserved for one cargo."""
-        return self.container.get(tonnes)
-
-    def note_claimed(self, tonnes: float) -> None:
-        """Book a granted claim: the crude is reserved but still in the tanks."""
-        self.claimed_t += tonnes
-        self._record()
+        event = self.env.event()
+        self._claims.append((event, tonnes))
+        self._serve_claims()
+        return event
 
     def release_claim(self, tonnes: float) -> None:
         """Crude of a claim has been pumped aboard."""
         self.claimed_t -= tonnes
+        self._serve_room_requests()
         self._record()
 
-    def receive_cargo(self, tonnes: float) -> simpy.Event:
-        """Event that fires when ``tonnes`` fit in the tanks and have been put in."""
-        return self.container.put(tonnes)
+    def receive_cargo(self, tonnes: float, handed_over: Callable[[], None]) -> simpy.Event:
+        """Event that fires when ``tonnes`` fit in the tanks and have been put in.
 
-    def note_received(self) -> None:
-        """Book a completed discharge."""
-        self._record()
+        ``handed_over`` is called at the instant the crude enters the tanks, so the
+        sender can book it off in the same step and no tonne is ever in two places.
+        """
+        event = self.env.event()
+        self._room_requests.append((event, tonnes, handed_over))
+        self._serve_room_requests()
+        return event
 
     def reset(self, now: float) -> None:
         """Start the measured period."""
@@ -84,9 +100,34 @@ class TankFarm:
     def check_bounds(self) -> None:
         """Raise if the level left [0, capacity]."""
         physical = self.physical_t
-        if physical < -1e-6 or physical > self.capacity_t + 1e-6 or self.claimed_t < -1e-6:
+        if (physical < -1e-6 or physical > self.capacity_t + 1e-6 or self.claimed_t < -1e-6
+                or self.free_t < -1e-6):
             raise SimulationInvariantError(f"{self.name}: level {physical:.1f} t outside "
                                            f"[0, {self.capacity_t:.1f}] t")
 
+    def _serve_claims(self) -> None:
+        claims = self._claims
+        served = False
+        while claims and self.free_t >= claims[0][1]:
+            event, tonnes = claims.popleft()
+            self.free_t -= tonnes
+            self.claimed_t += tonnes
+            event.succeed()
+            served = True
+        if served:
+            self._record()
+
+    def _serve_room_requests(self) -> None:
+        requests = self._room_requests
+        served = False
+        while requests and self.room_t >= requests[0][1]:
+            event, tonnes, handed_over = requests.popleft()
+            self.free_t += tonnes
+            handed_over()
+            event.succeed()
+            served = True
+        if served:
+            self._record()
+
     def _record(self) -> None:
-        self.level.update(self.env.now, self.physical_t)
+        self.level.update(self.env.now, self.free_t + self.claimed_t)

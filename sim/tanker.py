@@ -10,7 +10,7 @@ Every hour is booked to exactly one :class:`TankerState`.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import IntEnum
 
 import numpy as np
 import simpy
@@ -20,20 +20,27 @@ from sim.port import Port
 from sim.scenario import HOURS_PER_DAY, HOURS_PER_YEAR, Fleet
 
 
-class TankerState(Enum):
-    """What a tanker is doing; the time split reports hours in each."""
+class TankerState(IntEnum):
+    """What a tanker is doing; the time split reports hours in each (``label`` names it)."""
 
-    LOADING = "loading"
-    SAILING = "sailing"
-    UNLOADING = "unloading"
-    WAITING_BERTH = "waiting_berth"
-    WAITING_CARGO = "waiting_cargo"
-    WAITING_WEATHER = "waiting_weather"
-    WAITING_TANK_ROOM = "waiting_tank_room"
-    MAINTENANCE = "maintenance"
+    LOADING = 0
+    SAILING = 1
+    UNLOADING = 2
+    WAITING_BERTH = 3
+    WAITING_CARGO = 4
+    WAITING_WEATHER = 5
+    WAITING_TANK_ROOM = 6
+    MAINTENANCE = 7
+
+    @property
+    def label(self) -> str:
+        """Lower-case name used in outputs, e.g. ``waiting_berth``."""
+        return self.name.lower()
 
 
-S = TankerState
+# Plain ints for the hot loop (enum attribute lookups cost more than the work they label).
+(LOADING, SAILING, UNLOADING, WAITING_BERTH, WAITING_CARGO, WAITING_WEATHER,
+ WAITING_TANK_ROOM, MAINTENANCE) = (int(state) for state in TankerState)
 
 
 def sailing_hours(fleet: Fleet) -> float:
@@ -54,7 +61,7 @@ class Tanker:
         self.on_board_t = 0.0
         self.voyages = 0
         self.delivered_t = 0.0
-        self.clock = StateClock(env.now, S.SAILING, TankerState)
+        self.clock = StateClock(env.now, TankerState.SAILING, TankerState)
         # Uniform phase of the yearly maintenance block (from this tanker's own stream).
         self._maintenance_due = float(rng.uniform(0.0, HOURS_PER_YEAR))
         env.process(self._run(start_delay_hours))
@@ -72,49 +79,54 @@ class Tanker:
             yield env.timeout(start_delay_hours)
         while True:
             if self.maintenance_hours > 0 and env.now >= self._maintenance_due:
-                clock.enter(env.now, S.MAINTENANCE)
+                clock.enter(env.now, MAINTENANCE)
                 yield env.timeout(self.maintenance_hours)
                 self._maintenance_due += HOURS_PER_YEAR
 
-            clock.enter(env.now, S.WAITING_CARGO)
+            clock.enter(env.now, WAITING_CARGO)
             yield aktau.tanks.claim_cargo(cargo)
-            aktau.tanks.note_claimed(cargo)
 
-            clock.enter(env.now, S.WAITING_BERTH)
+            clock.enter(env.now, WAITING_BERTH)
             berth = aktau.berths.request()
             yield berth
             aktau.berths.granted(berth)
-            yield from self._wait_for_weather(aktau)
-            clock.enter(env.now, S.LOADING)
+            if not aktau.weather.is_open:
+                yield from self._wait_for_weather(aktau)
+            clock.enter(env.now, LOADING)
             yield env.timeout(aktau.berth_hours(cargo))
             aktau.tanks.release_claim(cargo)
             self.on_board_t = cargo
             aktau.berths.release(berth)
 
-            yield from self._wait_for_weather(aktau)
-            clock.enter(env.now, S.SAILING)
+            if not aktau.weather.is_open:
+                yield from self._wait_for_weather(aktau)
+            clock.enter(env.now, SAILING)
             yield env.timeout(self.sail_hours)
 
-            clock.enter(env.now, S.WAITING_BERTH)
+            clock.enter(env.now, WAITING_BERTH)
             berth = baku.berths.request()
             yield berth
             baku.berths.granted(berth)
-            yield from self._wait_for_weather(baku)
-            clock.enter(env.now, S.WAITING_TANK_ROOM)
-            yield baku.tanks.receive_cargo(cargo)
-            self.on_board_t = 0.0
-            baku.tanks.note_received()
-            clock.enter(env.now, S.UNLOADING)
+            if not baku.weather.is_open:
+                yield from self._wait_for_weather(baku)
+            clock.enter(env.now, WAITING_TANK_ROOM)
+            yield baku.tanks.receive_cargo(cargo, self._handed_over)
+            clock.enter(env.now, UNLOADING)
             yield env.timeout(baku.berth_hours(cargo))
             baku.berths.release(berth)
             self.voyages += 1
             self.delivered_t += cargo
 
-            yield from self._wait_for_weather(baku)
-            clock.enter(env.now, S.SAILING)
+            if not baku.weather.is_open:
+                yield from self._wait_for_weather(baku)
+            clock.enter(env.now, SAILING)
             yield env.timeout(self.sail_hours)
+
+    def _handed_over(self) -> None:
+        """The cargo is in the Baku tanks now (called by the tank farm at that instant)."""
+        self.on_board_t = 0.0
 
     def _wait_for_weather(self, port: Port):  # noqa: ANN202 - SimPy generator
         while not port.weather.is_open:
-            self.clock.enter(self.env.now, S.WAITING_WEATHER)
+            self.clock.enter(self.env.now, WAITING_WEATHER)
             yield port.weather.reopened()

@@ -73,3 +73,22 @@ def test_an_overfull_tank_is_detected():
     chain.baku.tanks.claimed_t += chain.baku.tanks.capacity_t + 10.0
     with pytest.raises(SimulationInvariantError, match="baku tanks: level"):
         chain.check_invariants()
+
+
+def test_a_cargo_handed_over_in_the_last_batch_is_counted_once():
+    """Regression: the final pipeline batch frees Baku room for a waiting tanker that never
+    resumes; the crude must move from 'on board' to 'in tanks' at that instant."""
+    sc = scenario_from_dict({
+        "run": {"horizon_days": 20, "warmup_days": 0, "batch_interval_hours": 48},
+        "supply": {"export_mt_per_year": 1, "transcaspian_nomination_mt_per_year": 1,
+                   "diversion": False, "upstream_storage_t": 0},
+        "aktau": {"storage_t": 5258, "initial_level_fraction": 1, "berths": 1,
+                  "other_traffic_mt_per_year": 0, "weather": {"enabled": False}},
+        "fleet": {"tankers": 2, "cargo_t": 2000, "maintenance_days_per_year": 0},
+        "baku": {"berths": 1, "storage_t": 2000, "initial_level_fraction": 1,
+                 "weather": {"enabled": False}},
+        "btc": {"allowance_mt_per_year": 1, "disruption": {"probability": 0}},
+        "russian_route": {"capacity_mt_per_year": 0, "disruption": {"probability": 0}},
+    })
+    result = run_replication(sc, 0)
+    assert abs(result.mass_balance_error_t) <= MASS_BALANCE_TOLERANCE_T

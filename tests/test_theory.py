@@ -9,6 +9,7 @@ import pytest
 import simpy
 
 from sim.berths import BerthGroup
+from sim.bound import capacity_bound
 from sim.disruption import OutageProcess
 from sim.model import run_replication
 from sim.scenario import Disruption
@@ -42,6 +43,10 @@ def test_deterministic_volume_matches_cycle_and_berth_bound(tankers, aktau_berth
     result = run_replication(sc, 0)
 
     assert result.transcaspian_mt_per_year == pytest.approx(expected_mt, rel=0.02)
+    # The instant ceiling (python -m sim bound) agrees with the hand computation and the run.
+    ceiling = capacity_bound(sc)
+    assert ceiling.ceiling_mt_per_year == pytest.approx(expected_mt, rel=1e-9)
+    assert ceiling.binding.startswith(binding)
 
 
 def _disrupted_share(params: Disruption, years: float, replications: int) -> np.ndarray:
