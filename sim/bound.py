@@ -80,5 +80,8 @@ def capacity_bound(scenario: Scenario) -> CapacityBound:
     baku_call = sc.baku.berthing_hours + cargo / sc.baku.unloading_rate_t_per_hour
     baku = sc.baku.berths * HOURS_PER_YEAR / baku_call * cargo / TONNES_PER_MT
 
-    btc = sc.btc.allowance_mt_per_year * expected_capacity_share(sc.btc.disruption)
+    # The allowance binds, unless outages cut the physical intake below it on average.
+    intake_mt = (sc.btc.max_intake_t_per_day * 365.0 / TONNES_PER_MT
+                 * expected_capacity_share(sc.btc.disruption))
+    btc = min(sc.btc.allowance_mt_per_year, intake_mt)
     return CapacityBound(supply, feeder, aktau, fleet, baku, btc)

@@ -1,8 +1,11 @@
-"""The BTC intake: drains the Baku receiving tanks up to the Kazakh allowance.
+"""The BTC intake: drains the Baku receiving tanks within the Kazakh allowance.
 
-The allowance is a rate (``allowance_mt_per_year`` spread evenly over the year);
-an outage process (quality or contamination stops) removes all or part of it.
-Allowance not used in an interval (tanks empty) is not banked.
+The allowance accrues at ``allowance_mt_per_year`` as a token bucket: what is not
+used in one interval stays available, up to ``allowance_carryover_days`` of
+allowance, so the intake can catch up after the tanks ran dry or after an outage.
+The physical intake (``max_intake_t_per_day``) is reduced by the outage process
+(quality or contamination stops). With no carry-over and a physical intake equal
+to the allowance rate, allowance not used in an interval is simply lost.
 """
 
 from __future__ import annotations
@@ -14,14 +17,19 @@ from sim.storage import TankFarm
 class BtcIntake:
     """Moves crude from the Baku tanks into BTC, batch by batch."""
 
-    def __init__(self, capacity: DisruptedCapacity, baku_tanks: TankFarm) -> None:
-        self.capacity = capacity
+    def __init__(self, intake: DisruptedCapacity, allowance_t_per_hour: float,
+                 carryover_t: float, baku_tanks: TankFarm) -> None:
+        self.intake = intake
+        self.allowance_t_per_hour = allowance_t_per_hour
+        self.carryover_t = carryover_t
         self.baku_tanks = baku_tanks
+        self.unused_allowance_t = 0.0
         self.injected_t = 0.0
-        self.allowed_t = 0.0
 
-    def step(self) -> None:
-        """Inject what the allowance permitted since the previous step (t)."""
-        allowed = self.capacity.take_available_t()
-        self.allowed_t += allowed
-        self.injected_t += self.baku_tanks.withdraw(allowed)
+    def step(self, hours: float) -> None:
+        """Inject what the allowance and the intake permitted over the last ``hours`` (t)."""
+        physical = self.intake.take_available_t()
+        allowance = self.unused_allowance_t + self.allowance_t_per_hour * hours
+        injected = self.baku_tanks.withdraw(min(allowance, physical))
+        self.injected_t += injected
+        self.unused_allowance_t = min(self.carryover_t, allowance - injected)

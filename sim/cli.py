@@ -1,51 +1,88 @@
 """Command line: ``python -m sim run|show|bound|schema ...``.
 
-User errors (bad scenario, bad option) print one line to stderr and exit with
-code 2, without a traceback. Model invariant violations exit with code 1 and
-name the replication and seed to rerun.
+User errors (bad scenario, bad option, unusable results directory) print one
+line, ``error: WHERE: PATH = VALUE: RULE``, to stderr and exit with code 2,
+without a traceback and before anything is written. Failed replications and
+model invariant violations exit with code 1 and name the replication and seed
+to rerun.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections.abc import Sequence
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sim import __version__
 from sim.bound import capacity_bound
-from sim.errors import SimulationInvariantError, UserError
+from sim.errors import (
+    NO_VALUE,
+    RunFailure,
+    ScenarioError,
+    SimulationInvariantError,
+    UserError,
+    one_line,
+)
 from sim.executors import default_jobs
 from sim.experiment import disruption_description, run_replications, summary
 from sim.loader import LoadedScenario, load_scenario
 from sim.scenario import Scenario
 
 EXIT_USER_ERROR = 2
+EXIT_RUN_FAILED = 1
+#: Worker processes per core beyond which more workers only cost memory.
+JOBS_PER_CORE = 4
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
-    parser = _parser()
-    args = parser.parse_args(argv)
     try:
+        args = _parser().parse_args(argv)
         return int(args.handler(args) or 0)
     except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except RunFailure as exc:
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
+        return EXIT_RUN_FAILED
     except SimulationInvariantError as exc:
-        print(f"model invariant violated: {exc}", file=sys.stderr)
-        return 1
+        print(f"error: model invariant violated: {one_line(str(exc))}", file=sys.stderr)
+        return EXIT_RUN_FAILED
+    except BrokenProcessPool:
+        print("error: a worker process died (killed, or out of memory); try fewer --jobs",
+              file=sys.stderr)
+        return EXIT_RUN_FAILED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one ``error: ...`` line (exit code 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise the problem as a UserError instead of printing usage and exiting."""
+        raise UserError(f"{_option_message(message)} (see: {self.prog} --help)")
+
+
+def _option_message(message: str) -> str:
+    """Rewrite argparse's "argument --x: 'v': rule" as "--x = 'v': rule"."""
+    match = re.fullmatch(r"argument ([^:]+?): ('.*'): (.*)", message, flags=re.DOTALL)
+    if match:
+        option = match.group(1).split("/")[-1]
+        return f"{option} = {match.group(2)}: {match.group(3)}"
+    return message.removeprefix("argument ")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m sim", description=(
+    parser = _Parser(prog="python -m sim", description=(
         "Simulate Kazakh crude exports over the Russian route and the Trans-Caspian chain."))
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -141,26 +178,59 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
-def _load(args: argparse.Namespace, extra: Sequence[str] = ()) -> LoadedScenario:
-    return load_scenario(args.scenario, [*args.overrides, *extra],
-                         allow_outside_tree=args.allow_outside_extends)
+def _load(args: argparse.Namespace, options: Sequence[tuple[str, str]] = ()
+          ) -> LoadedScenario:
+    return load_scenario(args.scenario, args.overrides,
+                         allow_outside_tree=args.allow_outside_extends, options=options)
+
+
+def _check_jobs(args: argparse.Namespace) -> None:
+    """Refuse more local worker processes than can help (each costs ~100 MB)."""
+    limit = JOBS_PER_CORE * default_jobs()
+    if args.jobs is not None and args.jobs > limit and not getattr(args, "scheduler", None):
+        raise ScenarioError("--jobs", "", args.jobs, f"at most {limit} ({JOBS_PER_CORE} per "
+                            "core); more worker processes only add memory, not speed")
+
+
+def _sweep_parameters(args: argparse.Namespace) -> dict[str, list[Any]] | None:
+    """Check and parse the --param/--values pairs (None: use the [sweep] table)."""
+    from sim.sweep import parse_values
+
+    if len(args.params) != len(args.values):
+        raise ScenarioError("--values", "", NO_VALUE, f"{len(args.params)} --param but "
+                            f"{len(args.values)} --values; give one --values for every --param")
+    if len(set(args.params)) != len(args.params):
+        duplicate = next(p for p in args.params if args.params.count(p) > 1)
+        raise ScenarioError("--param", duplicate, NO_VALUE, "the same field is given twice")
+    if not args.params:
+        return None
+    return {path: parse_values(text, path) for path, text in zip(args.params, args.values,
+                                                                 strict=True)}
+
+
+def _check_sweep_options(args: argparse.Namespace) -> None:
+    """Options that only make sense together."""
+    if args.resume and not args.out:
+        raise ScenarioError("--resume", "", NO_VALUE, "needs --out DIR (the directory of the "
+                            "interrupted sweep)")
+    if args.scheduler and args.executor != "dask":
+        raise ScenarioError("--scheduler", "", args.scheduler, "needs --executor dask")
+    _check_jobs(args)
+
+
+def _default_out(name: str) -> Path:
+    """``runs/NAME-TIME``, with the scenario name reduced to safe file-name characters."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "sweep"
+    return Path("runs") / f"{safe[:60]}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.sweep import parse_values, sweep
+    from sim.sweep import sweep
 
-    if len(args.params) != len(args.values):
-        raise UserError("give one --values for every --param")
-    parameters = ({path: parse_values(text) for path, text in zip(args.params, args.values,
-                                                                  strict=True)}
-                  if args.params else None)
-    if args.params and len(set(args.params)) != len(args.params):
-        raise UserError("--param: the same field is given twice")
+    parameters = _sweep_parameters(args)
+    _check_sweep_options(args)
     loaded = _load(args)
-    if args.resume and not args.out:
-        raise UserError("--resume needs --out DIR (the directory of the interrupted sweep)")
-    out = Path(args.out) if args.out else Path("runs") / (
-        f"{loaded.scenario.name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
+    out = Path(args.out) if args.out else _default_out(loaded.scenario.name)
     result = sweep(loaded.scenario, parameters, replications=args.replications,
                    precision_mt_per_year=args.precision, seed=args.seed,
                    common_random_numbers=not args.independent_streams, jobs=args.jobs,
@@ -228,12 +298,13 @@ def _cmd_bound(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    extra = []
+    options = []
     if args.replications is not None:
-        extra.append(f"run.replications={args.replications}")
+        options.append(("--replications", f"run.replications={args.replications}"))
     if args.seed is not None:
-        extra.append(f"run.seed={args.seed}")
-    loaded = _load(args, extra)
+        options.append(("--seed", f"run.seed={args.seed}"))
+    _check_jobs(args)
+    loaded = _load(args, options)
     sc = loaded.scenario
     started = time.perf_counter()
     frame = run_replications(sc, jobs=args.jobs or default_jobs())

@@ -67,9 +67,13 @@ class ExportChain:
              (route.minor_halts, rng(Source.RUSSIAN_MINOR))])
         self.supply = SupplyNetwork(sc.supply, self.russian, sc.aktau.feeder_capacity_t_per_day,
                                     self.aktau.tanks)
-        self.btc = BtcIntake(DisruptedCapacity(
-            env, sc.btc.allowance_mt_per_year * TONNES_PER_MT / HOURS_PER_YEAR,
-            [(sc.btc.disruption, rng(Source.BTC_OUTAGE))]), self.baku.tanks)
+        allowance_t_per_hour = sc.btc.allowance_mt_per_year * TONNES_PER_MT / HOURS_PER_YEAR
+        self.btc = BtcIntake(
+            DisruptedCapacity(env, sc.btc.max_intake_t_per_day / HOURS_PER_DAY,
+                              [(sc.btc.disruption, rng(Source.BTC_OUTAGE))]),
+            allowance_t_per_hour,
+            allowance_t_per_hour * sc.btc.allowance_carryover_days * HOURS_PER_DAY,
+            self.baku.tanks)
         self.other_traffic = OtherTraffic(env, self.aktau, sc.aktau.other_traffic_mt_per_year,
                                           sc.aktau.other_traffic_cargo_t,
                                           rng(Source.OTHER_TRAFFIC))
@@ -83,7 +87,7 @@ class ExportChain:
         self.end_hours = self.warmup_hours + sc.run.horizon_days * HOURS_PER_DAY
         self._last_batch = 0.0
         self._at_warmup = FlowTotals()
-        self._btc_at_warmup = (0.0, 0.0)
+        self._btc_at_warmup = 0.0
         env.process(self._batches(sc.run.batch_interval_hours))
         if self.warmup_hours > 0:
             env.process(self._warmup())
@@ -99,7 +103,7 @@ class ExportChain:
         """Move pipeline crude for the time since the previous batch."""
         now = self.env.now
         self.supply.step(now - self._last_batch)
-        self.btc.step()
+        self.btc.step(now - self._last_batch)
         self._last_batch = now
 
     def _warmup(self):  # noqa: ANN202 - SimPy generator
@@ -110,8 +114,8 @@ class ExportChain:
         now = self.env.now
         self._flow_batch()
         self._at_warmup = FlowTotals(*self.supply.totals.astuple())
-        self._btc_at_warmup = (self.btc.injected_t, self.btc.allowed_t)
-        for outage in (*self.russian.outages, *self.btc.capacity.outages):
+        self._btc_at_warmup = self.btc.injected_t
+        for outage in (*self.russian.outages, *self.btc.intake.outages):
             outage.reset(now)
         self.aktau.reset(now)
         self.baku.reset(now)
@@ -186,12 +190,12 @@ def _measure(chain: ExportChain, replication: int, seed: int, error: float
         return tonnes / TONNES_PER_MT / years
 
     flows = chain.supply.totals.minus(chain._at_warmup)
-    injected = chain.btc.injected_t - chain._btc_at_warmup[0]
-    allowed = chain.btc.allowed_t - chain._btc_at_warmup[1]
+    injected = chain.btc.injected_t - chain._btc_at_warmup
+    allowed = chain.btc.allowance_t_per_hour * hours
     transcaspian = mt_per_year(injected)
 
     major, minor = chain.russian.outages
-    (btc_outage,) = chain.btc.capacity.outages
+    (btc_outage,) = chain.btc.intake.outages
 
     shares = dict.fromkeys(TankerState, 0.0)
     for tanker in chain.tankers:

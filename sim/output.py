@@ -2,17 +2,24 @@
 
 Layout::
 
-    DIR/manifest.json            what was run (resolved scenario, hash, seeds, command, times)
+    DIR/manifest.json            what was run (resolved scenario, hash, seeds, command, times,
+                                 and a command that reruns each point)
+    DIR/scenario.toml            the resolved scenario the points were derived from
     DIR/parts/*.parquet          replications as they complete (one file per chunk)
     DIR/replications.parquet     every replication, sorted by point and replication
     DIR/replications.csv         the same, on request (--csv)
     DIR/summary.csv              one row per point: mean, CI, P5/P50/P95 of every KPI
-    DIR/failures.json            replications that raised (point, replication, seed, error)
+    DIR/failures.json            replications that raised (point, replication, seed, error,
+                                 and a command that reruns that replication alone)
     DIR/figures/*.png|svg        capacity curve, probability of the target, binding chart
 
-Every file is written to a temporary name in the same directory and renamed into
-place, so a killed sweep leaves only whole files. An exclusive ``flock`` on
-``DIR/.lock`` keeps a second sweep out of a directory that one is writing.
+Every file is written to a temporary name in the same directory, flushed to disk
+and renamed into place, so a killed sweep leaves only whole files (and perhaps a
+stray ``.*.tmp``, removed on resume). An exclusive ``flock`` on ``DIR/.lock``,
+taken before anything in the directory is examined, keeps a second sweep out of
+a directory that one is writing. Any failure to write (read-only, disk full)
+is an :class:`~sim.errors.OutputError` naming the file; files already stored
+are never touched by a failed write.
 """
 
 from __future__ import annotations
@@ -21,25 +28,30 @@ import contextlib
 import fcntl
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import pandas as pd
 
-from sim.errors import UserError
+from sim.errors import OutputError
 
 MANIFEST = "manifest.json"
 PARTS = "parts"
+LOCK = ".lock"
+FAILURES = "failures.json"
+UNREADABLE = ".unreadable"
 
 
-def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
+def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Write a file by ``write(handle)`` to a temporary name, fsync, then rename into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
@@ -52,15 +64,32 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
 
 
 def _umask() -> int:
+    """Return the process umask (read without changing it for longer than a moment)."""
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+@contextlib.contextmanager
+def storing(path: Path) -> Iterator[None]:
+    """Turn a failure to write below ``path`` into an OutputError naming it and the reason."""
+    try:
+        yield
+    except OSError as exc:
+        target = exc.filename or path
+        raise OutputError(f"{target}: cannot write results ({exc.strerror or exc})") from None
 
 
 def write_json(path: Path, data: Any) -> None:
     """Atomically write ``data`` as indented JSON."""
     text = json.dumps(data, indent=2, default=str).encode()
     atomic_write(path, lambda handle: handle.write(text))
+
+
+def write_text(path: Path, text: str) -> None:
+    """Atomically write UTF-8 text."""
+    data = text.encode()
+    atomic_write(path, lambda handle: handle.write(data))
 
 
 def write_parquet(path: Path, frame: pd.DataFrame) -> None:
@@ -76,63 +105,100 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
 class ResultsDir:
     """An open, locked results directory for one sweep identified by ``sweep_id``."""
 
-    def __init__(self, path: Path, created: bool, lock_handle: Any) -> None:
-        self.path, self.created, self._lock = path, created, lock_handle
+    def __init__(self, path: Path, created: Path | None, lock_fd: int) -> None:
+        self.path, self._created, self._lock_fd = path, created, lock_fd
+
+    @property
+    def created(self) -> bool:
+        """Whether this sweep created the directory."""
+        return self._created is not None
 
     @classmethod
     @contextlib.contextmanager
     def open(cls, path: Path, sweep_id: str, resume: bool) -> Iterator[ResultsDir]:
-        """Create or reopen ``path`` for the sweep ``sweep_id``; refuse any other sweep's."""
-        existed = path.exists()
-        if existed and not path.is_dir():
-            raise UserError(f"{path}: exists and is not a directory")
-        _check_reuse(path, sweep_id, resume, existed)
+        """Create or reopen ``path`` for the sweep ``sweep_id``; refuse any other sweep's.
+
+        The lock is taken first, so the checks that follow cannot race with
+        another sweep starting on the same directory.
+        """
+        if path.exists() and not path.is_dir():
+            raise OutputError(f"{path}: exists and is not a directory; choose another --out")
+        if resume and not path.exists():
+            raise OutputError(f"{path}: nothing to resume (no such directory)")
+        created = _make_directory(path)
+        had_lock_file = (path / LOCK).exists()
         try:
-            path.mkdir(parents=True, exist_ok=True)
-            (path / PARTS).mkdir(exist_ok=True)
-            handle = open(path / ".lock", "a")  # noqa: SIM115 - held for the whole sweep
-        except OSError as exc:
-            raise UserError(f"{path}: cannot write results here ({exc.strerror})") from None
+            lock_fd = _lock(path)
+        except BaseException:
+            _remove_created(path, created)
+            raise
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            raise UserError(f"{path}: another sweep is writing to this directory") from None
-        try:
-            yield cls(path, not existed, handle)
+            try:
+                _check_reuse(path, sweep_id, resume)
+                with storing(path):
+                    _remove_temporaries(path)
+                    (path / PARTS).mkdir(exist_ok=True)
+            except BaseException:
+                if not had_lock_file:
+                    (path / LOCK).unlink(missing_ok=True)
+                _remove_created(path, created)
+                raise
+            yield cls(path, created, lock_fd)
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            handle.close()
+            fcntl.flock(lock_fd, fcntl.LOCK_UN)
+            os.close(lock_fd)
 
     def read_manifest(self) -> dict[str, Any] | None:
-        """The stored manifest, if any."""
+        """Return the stored manifest, if any."""
         return read_manifest(self.path)
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         """Store the manifest atomically."""
-        write_json(self.path / MANIFEST, manifest)
+        with storing(self.path):
+            write_json(self.path / MANIFEST, manifest)
+
+    def write_failures(self, failures: list[dict[str, Any]]) -> None:
+        """Store the list of failed replications atomically."""
+        with storing(self.path):
+            write_json(self.path / FAILURES, failures)
+
+    def write_text(self, name: str, text: str) -> None:
+        """Store a text file (e.g. the resolved scenario) atomically."""
+        with storing(self.path):
+            write_text(self.path / name, text)
 
     def part_path(self, point: int, first: int, last: int) -> Path:
         """File name of the part holding replications ``first..last`` of ``point``."""
         return self.path / PARTS / f"point-{point:04d}-reps-{first:06d}-{last:06d}.parquet"
 
-    def stored_parts(self) -> pd.DataFrame | None:
-        """Every replication stored in parts so far (None if there are none)."""
-        files = sorted((self.path / PARTS).glob("point-*.parquet"))
-        if not files:
-            return None
-        return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    def store_part(self, point: int, replications: list[int], frame: pd.DataFrame) -> None:
+        """Store one chunk's rows as a part file."""
+        with storing(self.path):
+            write_parquet(self.part_path(point, min(replications), max(replications)), frame)
 
-    def discard_if_empty(self) -> None:
-        """Remove a directory this sweep created if nothing was stored in it."""
-        if not self.created or any((self.path / PARTS).iterdir()):
-            return
-        for name in (MANIFEST, ".lock"):
-            with contextlib.suppress(FileNotFoundError):
-                (self.path / name).unlink()
-        with contextlib.suppress(OSError):
-            (self.path / PARTS).rmdir()
-            self.path.rmdir()
+    def stored_parts(self) -> pd.DataFrame | None:
+        """Every replication stored in parts so far (None if there are none).
+
+        A part that cannot be read (it should not happen: parts are written
+        atomically) is renamed ``*.unreadable`` and its replications run again.
+        """
+        frames = []
+        for file in sorted((self.path / PARTS).glob("point-*.parquet")):
+            try:
+                frames.append(pd.read_parquet(file))
+            except (OSError, ValueError):
+                with storing(self.path):
+                    file.rename(file.with_name(file.name + UNREADABLE))
+        return pd.concat(frames, ignore_index=True) if frames else None
+
+    def holds_results(self) -> bool:
+        """Whether any replication or failure has been stored."""
+        return (self.path / FAILURES).exists() or any((self.path / PARTS).glob("*.parquet"))
+
+    def discard_if_unused(self) -> None:
+        """Remove the directory if this sweep created it and stored nothing in it."""
+        if self.created and not self.holds_results():
+            _remove_created(self.path, self._created)
 
 
 def read_manifest(path: Path) -> dict[str, Any] | None:
@@ -141,27 +207,106 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
     if not file.exists():
         return None
     try:
-        return json.loads(file.read_text())
+        manifest = json.loads(file.read_text())
     except (OSError, ValueError) as exc:
-        raise UserError(f"{file}: unreadable manifest ({exc})") from None
+        raise OutputError(f"{file}: unreadable manifest ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise OutputError(f"{file}: unreadable manifest (not a JSON object)")
+    return manifest
 
 
-def _check_reuse(path: Path, sweep_id: str, resume: bool, existed: bool) -> None:
-    if not existed:
-        if resume:
-            raise UserError(f"{path}: nothing to resume (no such directory)")
-        return
+def _make_directory(path: Path) -> Path | None:
+    """Create ``path`` (and missing parents); return the topmost directory created, if any."""
+    top = None
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            break
+        top = candidate
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot create the results directory "
+                          f"({exc.strerror or exc})") from None
+    return top
+
+
+def _lock(path: Path) -> int:
+    """Take the directory's exclusive lock and note who holds it; refuse if it is held."""
+    lock_file = path / LOCK
+    try:
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write results here ({exc.strerror})") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = _read_holder(fd)
+        os.close(fd)
+        raise OutputError(f"{path}: another sweep is writing to this directory ({holder}); "
+                          "wait for it to finish or choose another --out") from None
+    try:
+        note = f"pid {os.getpid()}, since {datetime.now(UTC).isoformat(timespec='seconds')}"
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, note.encode(), 0)
+    except OSError as exc:
+        os.close(fd)
+        raise OutputError(f"{path}: cannot write results here ({exc.strerror})") from None
+    return fd
+
+
+def _read_holder(fd: int) -> str:
+    """Who holds the lock, as noted in the lock file."""
+    try:
+        note = os.pread(fd, 200, 0).decode(errors="replace").strip()
+    except OSError:
+        note = ""
+    return note or "process unknown"
+
+
+def _check_reuse(path: Path, sweep_id: str, resume: bool) -> None:
+    """Refuse a directory that holds another sweep, or this one without --resume."""
     manifest = read_manifest(path)
     if manifest is None:
-        if any(p.name != ".lock" for p in path.iterdir()):
-            raise UserError(f"{path}: directory is not empty and holds no sweep; choose "
-                            "another --out")
-        if resume:
-            raise UserError(f"{path}: nothing to resume (no manifest.json)")
-        return
+        if not _holds_nothing(path):
+            raise OutputError(f"{path}: directory is not empty and holds no sweep; choose "
+                              "another --out")
+        return  # nothing was stored yet: starting and resuming are the same
     if manifest.get("sweep_id") != sweep_id:
-        raise UserError(f"{path}: holds another sweep ({manifest.get('scenario', {}).get('name')}"
-                        f", id {manifest.get('sweep_id', '?')[:12]}); choose another --out")
+        name = (manifest.get("scenario") or {}).get("name", "?")
+        raise OutputError(f"{path}: holds another sweep ({name}, id "
+                          f"{str(manifest.get('sweep_id', '?'))[:12]}); choose another --out")
     if not resume:
-        raise UserError(f"{path}: already holds this sweep (status "
-                        f"{manifest.get('status', '?')}); pass --resume to continue it")
+        raise OutputError(f"{path}: already holds this sweep (status "
+                          f"{manifest.get('status', '?')}); pass --resume to continue it")
+
+
+def _holds_nothing(path: Path) -> bool:
+    """Tell whether ``path`` holds only the lock, temporary files and an empty parts folder."""
+    for entry in path.iterdir():
+        if entry.name == LOCK or entry.name.endswith(".tmp"):
+            continue
+        if entry.name == PARTS and entry.is_dir() and all(
+                p.name.endswith(".tmp") for p in entry.iterdir()):
+            continue
+        return False
+    return True
+
+
+def _remove_temporaries(path: Path) -> None:
+    """Delete ``.*.tmp`` files a killed sweep left behind (called under the lock)."""
+    for folder in (path, path / PARTS, path / "figures"):
+        if folder.is_dir():
+            for tmp in folder.glob(".*.tmp"):
+                tmp.unlink(missing_ok=True)
+
+
+def _remove_created(path: Path, created: Path | None) -> None:
+    """Remove ``path`` and the empty parents this sweep created up to ``created``."""
+    if created is None:
+        return
+    shutil.rmtree(path, ignore_errors=True)
+    for parent in path.parents:
+        if not parent.is_relative_to(created):
+            break
+        with contextlib.suppress(OSError):
+            parent.rmdir()

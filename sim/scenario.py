@@ -17,10 +17,17 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.errors import FieldRuleError
+
 HOURS_PER_DAY = 24.0
 DAYS_PER_YEAR = 365.0
 HOURS_PER_YEAR = HOURS_PER_DAY * DAYS_PER_YEAR
 TONNES_PER_MT = 1e6
+
+#: Most simulated years (replications x (warm-up + horizon)) one run may ask for. The
+#: base chain costs about 0.02 s of CPU per simulated year, so this is ~6 core-hours;
+#: beyond it a typo (an extra zero or two) is far likelier than a real study.
+MAX_SIMULATED_YEARS_PER_RUN = 1_000_000
 
 #: Monthly Aktau weather-closure days (Jan..Dec), reference "Suggested defaults".
 DEFAULT_CLOSURE_DAYS_PER_MONTH = (4.0, 4.0, 3.0, 2.0, 1.5, 1.0, 1.0, 1.0, 1.5, 2.0, 3.0, 4.0)
@@ -56,6 +63,18 @@ class RunSettings(Section):
                                     "Russian route, feeder, BTC intake) move as batches "
                                     "(hours). Halving it changes annual volumes by < 0.5%.",
                                     "Model design; see tests/test_batching.py.", gt=0, le=168)
+
+    @model_validator(mode="after")
+    def _run_size_is_sane(self) -> RunSettings:
+        """Refuse a run of more than MAX_SIMULATED_YEARS_PER_RUN simulated years."""
+        years = self.replications * (self.warmup_days + self.horizon_days) / DAYS_PER_YEAR
+        if years > MAX_SIMULATED_YEARS_PER_RUN:
+            raise FieldRuleError(
+                "replications", self.replications,
+                f"replications x (warmup_days + horizon_days) is {years:,.0f} simulated years; "
+                f"a run may simulate at most {MAX_SIMULATED_YEARS_PER_RUN:,} (about 0.02 s of "
+                "CPU each, ~6 core-hours): use fewer replications or a shorter horizon")
+        return self
 
 
 class Disruption(Section):
@@ -94,14 +113,18 @@ class Disruption(Section):
     @model_validator(mode="after")
     def _probability_or_rate(self) -> Disruption:
         if self.probability is not None and self.rate_per_year is not None:
-            raise ValueError("give either probability or rate_per_year, not both")
+            raise FieldRuleError("rate_per_year", self.rate_per_year, "give either probability "
+                                 f"(here {self.probability}) or rate_per_year, not both")
         if self.probability is None and self.rate_per_year is None:
-            raise ValueError("give probability or rate_per_year")
+            raise FieldRuleError("probability", None, "missing: give probability or "
+                                 "rate_per_year")
         if self.capacity_loss_sd > 0 and self.capacity_loss_fraction < 1:
             m = self.capacity_loss_fraction
             if self.capacity_loss_sd**2 >= m * (1 - m):
-                raise ValueError(f"capacity_loss_sd must be below sqrt(m*(1-m)) = "
-                                 f"{math.sqrt(m * (1 - m)):.3f} for mean {m}")
+                raise FieldRuleError("capacity_loss_sd", self.capacity_loss_sd,
+                                     f"must be below sqrt(m*(1-m)) = "
+                                     f"{math.sqrt(m * (1 - m)):.3f} for the mean loss m = {m} "
+                                     "(a Beta distribution)")
         return self
 
     @property
@@ -158,10 +181,10 @@ class Weather(Section):
 
     @model_validator(mode="after")
     def _days_fit_months(self) -> Weather:
-        for month, days in enumerate(self.closure_days_per_month, start=1):
+        for month, days in enumerate(self.closure_days_per_month):
             if not 0 <= days <= 28:
-                raise ValueError(f"closure_days_per_month[{month - 1}] = {days}: must be "
-                                 "between 0 and 28 days")
+                raise FieldRuleError(f"closure_days_per_month.{month}", days,
+                                     "must be between 0 and 28 days (the shortest month)")
         return self
 
     @property
@@ -190,8 +213,9 @@ class Supply(Section):
     @model_validator(mode="after")
     def _nomination_within_export(self) -> Supply:
         if self.transcaspian_nomination_mt_per_year > self.export_mt_per_year:
-            raise ValueError("transcaspian_nomination_mt_per_year must not exceed "
-                             "export_mt_per_year")
+            raise FieldRuleError("transcaspian_nomination_mt_per_year",
+                                 self.transcaspian_nomination_mt_per_year,
+                                 f"must not exceed export_mt_per_year ({self.export_mt_per_year})")
         return self
 
 
@@ -262,12 +286,28 @@ class Baku(Section):
 
 
 class Btc(Section):
-    """The BTC intake: a daily allowance for Kazakh crude, with its own outages."""
+    """The BTC intake: a contractual allowance for Kazakh crude, a physical intake rate,
+    and outages.
 
-    allowance_mt_per_year: float = F(6.5, "Kazakh crude BTC accepts (Mt/yr), drawn evenly "
+    The allowance accrues evenly over the year; allowance not used (tanks empty, an
+    outage) carries over for up to ``allowance_carryover_days`` of allowance, and
+    the intake may catch up at up to ``max_intake_t_per_day``. With no carry-over
+    and a maximum intake equal to the allowance rate, unused allowance is lost day
+    by day.
+    """
+
+    allowance_mt_per_year: float = F(6.5, "Kazakh crude BTC accepts (Mt/yr), accruing evenly "
                                      "over the year.", "Set at the 6.5 Mt/yr target so the "
                                      "base answer is about physical throughput; today's "
                                      "contract cap is 2.2 Mt/yr (reference §6).", ge=0, le=60)
+    allowance_carryover_days: float = F(30.0, "Days of allowance that may be carried over and "
+                                        "caught up later (monthly nominations).",
+                                        "ESTIMATE: nominations are monthly (reference §6: "
+                                        "~120-180 kt/month).", ge=0, le=365)
+    max_intake_t_per_day: float = F(40_000.0, "Most crude the BTC intake can take from the "
+                                    "receiving tanks in a day (t/day).", "ESTIMATE: about "
+                                    "twice the 6.5 Mt/yr average; BTC has ~20 Mt/yr (~55 "
+                                    "kt/day) spare (reference §6).", gt=0, le=1e6)
     disruption: Disruption = F(
         Disruption(probability=0.054, mean_duration_days=63.0, duration_sigma_log=0.3,
                    capacity_loss_fraction=1.0, capacity_loss_sd=0.0),
@@ -305,7 +345,8 @@ class SweepSettings(Section):
     @model_validator(mode="after")
     def _bounds(self) -> SweepSettings:
         if self.min_replications > self.max_replications:
-            raise ValueError("min_replications must not exceed max_replications")
+            raise FieldRuleError("min_replications", self.min_replications,
+                                 f"must not exceed max_replications ({self.max_replications})")
         return self
 
 
@@ -329,12 +370,15 @@ class Scenario(Section):
     @model_validator(mode="after")
     def _chain_can_carry_nomination(self) -> Scenario:
         if self.fleet.tankers == 0 and self.supply.transcaspian_nomination_mt_per_year > 0:
-            raise ValueError("fleet.tankers is 0 but supply.transcaspian_nomination_mt_per_year "
-                             "is positive: a nomination needs at least one tanker")
+            raise FieldRuleError("fleet.tankers", 0, "supply.transcaspian_nomination_mt_per_year "
+                                 f"is {self.supply.transcaspian_nomination_mt_per_year}: a "
+                                 "nomination needs at least one tanker")
         if self.fleet.cargo_t > self.aktau.storage_t:
-            raise ValueError("fleet.cargo_t exceeds aktau.storage_t: a cargo could never be "
-                             "assembled")
+            raise FieldRuleError("fleet.cargo_t", self.fleet.cargo_t,
+                                 f"exceeds aktau.storage_t ({self.aktau.storage_t}): a cargo "
+                                 "could never be assembled")
         if self.fleet.cargo_t > self.baku.storage_t:
-            raise ValueError("fleet.cargo_t exceeds baku.storage_t: a cargo could never be "
-                             "discharged")
+            raise FieldRuleError("fleet.cargo_t", self.fleet.cargo_t,
+                                 f"exceeds baku.storage_t ({self.baku.storage_t}): a cargo "
+                                 "could never be discharged")
         return self

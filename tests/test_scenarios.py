@@ -113,7 +113,7 @@ BAD_FILES = {
                           "russian_route.capacity_mt_per_year", "greater than or equal to 0"),
     "probability of one": ("[russian_route.disruption]\nprobability = 1.0",
                            "russian_route.disruption.probability", "less than 1"),
-    "zero tankers with a nomination": ("[fleet]\ntankers = 0", "(top level)",
+    "zero tankers with a nomination": ("[fleet]\ntankers = 0", "fleet.tankers = 0",
                                        "at least one tanker"),
     "nan": ("[fleet]\ncargo_t = nan", "fleet.cargo_t", "finite"),
     "zero duration": ("[btc.disruption]\nmean_duration_days = 0",
