@@ -41,6 +41,7 @@ class ExportChain:
     def __init__(self, scenario: Scenario, replication: int, seed: int,
                  env: simpy.Environment | None = None) -> None:
         self.scenario = sc = scenario
+        self.replication, self.seed = replication, seed
         self.env = env = simpy.Environment() if env is None else env
 
         def rng(source: Source, index: int = 0):  # noqa: ANN202

@@ -107,16 +107,18 @@ class SupplyNetwork:
         proportion, which is what a continuous flow does while the tanks refill;
         it keeps the split independent of the batch interval.
         """
+        room = self.aktau_tanks.room_t
+        if room <= 0:  # the full tank farm blocks the feeder (most batches of a busy chain)
+            return 0.0, 0.0, 0.0
         capacity = self.feeder_t_per_hour * hours
         take_nominated = min(nominated, capacity)
         take_diverted = min(divertible, capacity - take_nominated)
         take_stored = min(stored, capacity - take_nominated - take_diverted)
         full_flow = take_nominated + take_diverted + take_stored
-        room = self.aktau_tanks.room_t
         if full_flow <= 0:
             return 0.0, 0.0, 0.0
         if full_flow > room:
-            scale = max(room, 0.0) / full_flow
+            scale = room / full_flow
             take_nominated *= scale
             take_diverted *= scale
             take_stored *= scale

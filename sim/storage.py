@@ -53,19 +53,22 @@ class TankFarm:
         """Receive a pipeline batch that fits (t); the caller limits it to :attr:`room_t`."""
         if tonnes <= 0:
             return
-        if tonnes > self.room_t + 1e-6:
+        room = self.room_t
+        if tonnes > room + 1e-6:
             raise SimulationInvariantError(f"{self.name}: batch of {tonnes:.1f} t exceeds free "
-                                           f"room {self.room_t:.1f} t")
-        self.free_t += min(tonnes, self.room_t)
-        self._serve_claims()
+                                           f"room {room:.1f} t")
+        self.free_t += tonnes if tonnes < room else room
+        if self._claims:
+            self._serve_claims()
         self._record()
 
     def withdraw(self, tonnes: float) -> float:
         """Take up to ``tonnes`` of unclaimed crude now; return what was taken (t)."""
-        take = min(tonnes, self.free_t)
+        take = tonnes if tonnes < self.free_t else self.free_t
         if take > 0:
             self.free_t -= take
-            self._serve_room_requests()
+            if self._room_requests:
+                self._serve_room_requests()
             self._record()
         return take
 
@@ -73,7 +76,7 @@ class TankFarm:
         """Event that fires when ``tonnes`` of crude are reserved for one cargo."""
         event = self.env.event()
         self._claims.append((event, tonnes))
-        self._serve_claims()
+        self._serve_claims()  # claiming moves no crude in or out: the level is unchanged
         return event
 
     def release_claim(self, tonnes: float) -> None:
@@ -91,6 +94,7 @@ class TankFarm:
         event = self.env.event()
         self._room_requests.append((event, tonnes, handed_over))
         self._serve_room_requests()
+        self._record()
         return event
 
     def reset(self, now: float) -> None:
@@ -107,27 +111,19 @@ class TankFarm:
 
     def _serve_claims(self) -> None:
         claims = self._claims
-        served = False
         while claims and self.free_t >= claims[0][1]:
             event, tonnes = claims.popleft()
             self.free_t -= tonnes
             self.claimed_t += tonnes
             event.succeed()
-            served = True
-        if served:
-            self._record()
 
     def _serve_room_requests(self) -> None:
         requests = self._room_requests
-        served = False
         while requests and self.room_t >= requests[0][1]:
             event, tonnes, handed_over = requests.popleft()
             self.free_t += tonnes
             handed_over()
             event.succeed()
-            served = True
-        if served:
-            self._record()
 
     def _record(self) -> None:
         self.level.update(self.env.now, self.free_t + self.claimed_t)

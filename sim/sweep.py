@@ -336,6 +336,8 @@ class _Runner:
                 backend = backend or make_backend(self.executor, self.jobs, self.scheduler)
                 for done in backend.run_unordered(todo):
                     self._store(done.results, done.chunk, results_dir)
+                    bar.set_postfix_str(f"{self._points_done()}/{len(self.plan.points)} "
+                                        "points done", refresh=False)
                     bar.update(len(done.chunk.replications))
                     if done.failures:
                         self._fail(done.failures, results_dir)
@@ -344,6 +346,15 @@ class _Runner:
             if backend is not None:
                 backend.close()
         return self._tables()
+
+    def _points_done(self) -> int:
+        """Points that hold every replication they will get."""
+        done = 0
+        for point in self.plan.points:
+            rows = self.rows[point.index]
+            target, final = self.plan.target({k: r[PRECISION_COLUMN] for k, r in rows.items()})
+            done += final and all(k in rows for k in range(target))
+        return done
 
     def _missing_chunks(self) -> list[Chunk]:
         failed = {(f.point, f.replication) for f in self.failures}
