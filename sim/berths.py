@@ -10,6 +10,7 @@ length follows from Little's law: total hours waited / hours measured.
 from __future__ import annotations
 
 import simpy
+from simpy.resources.resource import Request
 
 from sim.errors import SimulationInvariantError
 from sim.monitor import Tally, TimeWeighted
@@ -25,13 +26,13 @@ class BerthGroup:
         self.waits = Tally()
         self._since = env.now
 
-    def request(self) -> simpy.Event:
+    def request(self) -> Request:
         """Ask for a berth; yield the returned request, then call :meth:`granted`."""
         req = self.resource.request()
         req.requested_at = self.env.now  # type: ignore[attr-defined]
         return req
 
-    def granted(self, req: simpy.Event) -> float:
+    def granted(self, req: Request) -> float:
         """Book a granted request; return its wait (h)."""
         now = self.env.now
         wait = now - req.requested_at  # type: ignore[attr-defined]
@@ -43,7 +44,7 @@ class BerthGroup:
         self.busy.update(now, in_use)
         return wait
 
-    def release(self, req: simpy.Event) -> None:
+    def release(self, req: Request) -> None:
         """Free the berth held by ``req``."""
         self.resource.release(req)
         self.busy.update(self.env.now, self.resource.count)

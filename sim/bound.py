@@ -66,9 +66,10 @@ def capacity_bound(scenario: Scenario) -> CapacityBound:
 
     feeder = sc.aktau.feeder_capacity_t_per_day * 365.0 / TONNES_PER_MT
 
-    other_calls = sc.aktau.other_traffic_mt_per_year * TONNES_PER_MT / sc.aktau.other_traffic_cargo_t
+    other_cargo = sc.aktau.other_traffic_cargo_t
+    other_calls = sc.aktau.other_traffic_mt_per_year * TONNES_PER_MT / other_cargo
     other_hours = other_calls * (sc.aktau.berthing_hours
-                                 + sc.aktau.other_traffic_cargo_t / sc.aktau.loading_rate_t_per_hour)
+                                 + other_cargo / sc.aktau.loading_rate_t_per_hour)
     aktau_call = sc.aktau.berthing_hours + cargo / sc.aktau.loading_rate_t_per_hour
     aktau_hours = max(0.0, sc.aktau.berths * HOURS_PER_YEAR - other_hours)
     aktau = aktau_hours / aktau_call * cargo / TONNES_PER_MT

@@ -94,8 +94,11 @@ class OutageProcess:
             self._listener.refresh()
 
     def _draw_up(self, residual: bool) -> float:
-        """Up-time (h). Exponential phases are memoryless, so the residual picks the phase
-        in proportion to its share of up-time and redraws from it."""
+        """Draw an up-time (h).
+
+        Exponential phases are memoryless, so the residual picks the phase in
+        proportion to its share of up-time and redraws from it.
+        """
         (q1, m1), (_, m2) = self._up_phases
         if residual:
             q1 = q1 * m1 / (q1 * m1 + (1 - q1) * m2)
@@ -103,8 +106,11 @@ class OutageProcess:
         return self.mean_up_hours * mean * self.rng.standard_exponential()
 
     def _draw_down(self, residual: bool) -> float:
-        """Down-time (h), lognormal; the residual of the stationary start is U x length-biased
-        duration, and a length-biased lognormal is lognormal with mu + sigma^2."""
+        """Draw a lognormal down-time (h).
+
+        The residual of the stationary start is U x a length-biased duration, and a
+        length-biased lognormal is lognormal with mu + sigma^2.
+        """
         sigma = self.params.duration_sigma_log
         mu = lognormal_mu(self.mean_down_hours, sigma)
         if residual:

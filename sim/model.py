@@ -9,6 +9,8 @@ any process in any order.
 
 from __future__ import annotations
 
+from enum import IntEnum
+
 import simpy
 
 from sim.berths import BerthGroup
@@ -181,8 +183,7 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
 
 def _measure(chain: ExportChain, replication: int, seed: int, error: float
              ) -> ReplicationResult:
-    env, sc = chain.env, chain.scenario
-    now = env.now
+    now = chain.env.now
     hours = now - chain.warmup_hours
     years = hours / HOURS_PER_YEAR
     per_year_days = DAYS_PER_YEAR / (hours / HOURS_PER_DAY)
@@ -198,7 +199,7 @@ def _measure(chain: ExportChain, replication: int, seed: int, error: float
     major, minor = chain.russian.outages
     (btc_outage,) = chain.btc.intake.outages
 
-    shares = dict.fromkeys(TankerState, 0.0)
+    shares: dict[IntEnum, float] = dict.fromkeys(TankerState, 0.0)
     for tanker in chain.tankers:
         for state, h in tanker.clock.close(now).items():
             shares[state] += h

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import simpy
+from simpy.resources.resource import Request
 
 from sim.port import Port
 from sim.scenario import HOURS_PER_YEAR
@@ -40,11 +41,11 @@ class OtherTraffic:
     # A call is a chain of callbacks rather than a process of its own: it has no
     # state worth a generator, and this saves a process start-up event per call.
 
-    def _berthed(self, request: simpy.Event) -> None:
+    def _berthed(self, request: Request) -> None:
         self.port.berths.granted(request)
         self._when_open(request)
 
-    def _when_open(self, request: simpy.Event) -> None:
+    def _when_open(self, request: Request) -> None:
         weather = self.port.weather
         if not weather.is_open:
             weather.reopened().callbacks.append(lambda _: self._when_open(request))
@@ -52,6 +53,6 @@ class OtherTraffic:
         service = self.env.timeout(self.port.berth_hours(self.cargo_t))
         service.callbacks.append(lambda _: self._leave(request))
 
-    def _leave(self, request: simpy.Event) -> None:
+    def _leave(self, request: Request) -> None:
         self.port.berths.release(request)
         self.calls += 1

@@ -12,7 +12,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import matplotlib
 
@@ -21,7 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim.output import atomic_write, read_manifest  # noqa: E402
-from sim.results import TARGET_HIGH_MT_PER_YEAR, TARGET_LOW_MT_PER_YEAR, TANKER_STATES  # noqa: E402
+from sim.results import TANKER_STATES, TARGET_HIGH_MT_PER_YEAR, TARGET_LOW_MT_PER_YEAR  # noqa: E402
 
 LABELS = {
     "russian_route.disruption.probability":
@@ -57,11 +59,17 @@ def draw_figures(summary: pd.DataFrame, paths: list[str], scenario_name: str,
     for name, fig in figures.items():
         for ext in ("png", "svg"):
             path = folder / f"{name}.{ext}"
-            atomic_write(path, lambda handle, fig=fig, ext=ext: fig.savefig(
-                handle, format=ext, dpi=150, bbox_inches="tight"))
+            atomic_write(path, _saver(fig, ext))
             written.append(path)
         plt.close(fig)
     return written
+
+
+def _saver(fig: plt.Figure, ext: str) -> Callable[[BinaryIO], None]:
+    """A writer that saves ``fig`` in format ``ext`` to an open binary file."""
+    def save(handle: BinaryIO) -> None:
+        fig.savefig(handle, format=ext, dpi=150, bbox_inches="tight")
+    return save
 
 
 def redraw(results_dir: Path) -> list[Path]:

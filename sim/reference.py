@@ -145,7 +145,8 @@ def type_name(annotation: Any) -> str:
 
 def allowed_range(info: FieldInfo) -> str:
     """Describe the constraints pydantic enforces on a field ("0 <= x < 1", "12 values")."""
-    lower = upper = None
+    lower: tuple[Any, str] | None = None
+    upper: tuple[Any, str] | None = None
     min_len = max_len = None
     for item in info.metadata:
         if isinstance(item, annotated_types.Ge):

@@ -286,8 +286,7 @@ class Baku(Section):
 
 
 class Btc(Section):
-    """The BTC intake: a contractual allowance for Kazakh crude, a physical intake rate,
-    and outages.
+    """The BTC intake: a contractual allowance, a physical intake rate, and outages.
 
     The allowance accrues evenly over the year; allowance not used (tanks empty, an
     outage) carries over for up to ``allowance_carryover_days`` of allowance, and
