@@ -37,7 +37,7 @@ LABELS = {
     "btc.allowance_mt_per_year": "BTC allowance (Mt/yr)",
     "supply.transcaspian_nomination_mt_per_year": "Trans-Caspian nomination (Mt/yr)",
 }
-TARGET_COLOUR = "#2ca02c"
+TARGET_COLOUR = "#e6a817"  # amber: distinct from the C0-C9 line colours
 
 
 def label(path: str) -> str:
@@ -96,8 +96,16 @@ def _series(summary: pd.DataFrame, paths: list[str]):  # noqa: ANN202
             else f"{paths[1].rsplit('.', 1)[-1]} = {value}", rows
 
 
+def _legend(ax: plt.Axes, paths: list[str]) -> None:
+    """Legend inside the axes for one line, beside them for a family of lines."""
+    if len(paths) == 1:
+        ax.legend(fontsize=8, loc="best")
+    else:
+        ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+
+
 def _target_band(ax: plt.Axes) -> None:
-    ax.axhspan(TARGET_LOW_MT_PER_YEAR, TARGET_HIGH_MT_PER_YEAR, color=TARGET_COLOUR, alpha=0.18,
+    ax.axhspan(TARGET_LOW_MT_PER_YEAR, TARGET_HIGH_MT_PER_YEAR, color=TARGET_COLOUR, alpha=0.25,
                label="target 6.0-6.5 Mt/yr")
 
 
@@ -127,7 +135,7 @@ def capacity_curve(summary: pd.DataFrame, paths: list[str], scenario_name: str) 
                  f"({n.min()}-{n.max()} replications per point)" if n.min() != n.max() else
                  f"{scenario_name}: Trans-Caspian volume\n({n.min()} replications per point)")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="best")
+    _legend(ax, paths)
     return fig
 
 
@@ -149,7 +157,7 @@ def p_reach(summary: pd.DataFrame, paths: list[str], scenario_name: str) -> plt.
     ax.set_ylim(-0.02, 1.02)
     ax.set_title(f"{scenario_name}: probability of reaching the target (95% bands)")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    _legend(ax, paths)
     return fig
 
 
