@@ -3,8 +3,9 @@
 A :class:`BerthGroup` wraps a :class:`simpy.Resource` with one slot per berth.
 Callers go through :meth:`request` / :meth:`granted` / :meth:`release` so the
 group tallies each call's wait for a berth (hours) and the time-weighted number
-of busy berths, from which occupancy = mean busy berths / berths. The mean queue
-length follows from Little's law: total hours waited / hours measured.
+of busy berths, from which occupancy = mean busy berths / berths, and the
+time-weighted number of ships waiting (the mean queue length). The mean wait is
+over the calls granted a berth in the measured period.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ class BerthGroup:
         self.resource = simpy.Resource(env, capacity=berths)
         self.busy = TimeWeighted(env.now, 0.0)
         self.waits = Tally()
-        self._since = env.now
+        self.queue = TimeWeighted(env.now, 0.0)
 
     def request(self) -> Request:
         """Ask for a berth; yield the returned request, then call :meth:`granted`."""
         req = self.resource.request()
         req.requested_at = self.env.now  # type: ignore[attr-defined]
+        self.queue.update(self.env.now, len(self.resource.queue))
         return req
 
     def granted(self, req: Request) -> float:
@@ -42,6 +44,7 @@ class BerthGroup:
             raise SimulationInvariantError(f"{self.name}: {in_use} ships at {self.berths} "
                                            "berths")
         self.busy.update(now, in_use)
+        self.queue.update(now, len(self.resource.queue))
         return wait
 
     def release(self, req: Request) -> None:
@@ -52,13 +55,12 @@ class BerthGroup:
     def reset(self, now: float) -> None:
         """Start the measured period."""
         self.busy.reset(now)
+        self.queue.reset(now)
         self.waits.reset()
-        self._since = now
 
     def mean_queue_length(self, now: float) -> float:
-        """Mean number of ships waiting for a berth since the last reset (Little's law)."""
-        hours = now - self._since
-        return self.waits.total / hours if hours > 0 else 0.0
+        """Time-weighted mean number of ships waiting for a berth since the last reset."""
+        return self.queue.mean(now)
 
     def occupancy(self, now: float) -> float:
         """Share of berth-hours in use since the last reset (0-1)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import sys
 import time
@@ -237,7 +238,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
                    executor=args.executor, scheduler=args.scheduler, out=out,
                    resume=args.resume, on_error=args.on_error, csv=args.csv,
                    figures=not args.no_figures, progress=True,
-                   command_line=["python", "-m", "sim", *sys.argv[1:]])
+                   command_line=["python", "-m", "sim", *sys.argv[1:]],
+                   scenario_file=args.scenario)
     print(_sweep_table(result.summary, [c for c in result.summary.columns
                                         if c in (args.params or [p.path for p in
                                                  loaded.scenario.sweep.parameters])]))
@@ -271,6 +273,17 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     for path in redraw(Path(args.directory)):
         print(path)
     return 0
+
+
+def _json_safe(value: Any) -> Any:
+    """Replace NaN and infinities (undefined statistics) by None so the JSON is valid."""
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
@@ -319,7 +332,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         "wall_time_s": time.perf_counter() - started,
     }
     if args.json:
-        print(json.dumps(report, indent=2))
+        print(json.dumps(_json_safe(report), indent=2, allow_nan=False))
     else:
         print(_table(report))
     return 0

@@ -76,7 +76,7 @@ class ExportChain:
                               [(sc.btc.disruption, rng(Source.BTC_OUTAGE))]),
             allowance_t_per_hour,
             allowance_t_per_hour * sc.btc.allowance_carryover_days * HOURS_PER_DAY,
-            self.baku.tanks)
+            self.baku.tanks, opening_stock_t=self.baku.tanks.physical_t)
         self.other_traffic = OtherTraffic(env, self.aktau, sc.aktau.other_traffic_mt_per_year,
                                           sc.aktau.other_traffic_cargo_t,
                                           rng(Source.OTHER_TRAFFIC))
@@ -89,8 +89,9 @@ class ExportChain:
         self.warmup_hours = sc.run.warmup_days * HOURS_PER_DAY
         self.end_hours = self.warmup_hours + sc.run.horizon_days * HOURS_PER_DAY
         self._last_batch = 0.0
-        self._at_warmup = FlowTotals()
-        self._btc_at_warmup = 0.0
+        self.flows_at_warmup = FlowTotals()
+        self.transcaspian_at_warmup_t = 0.0
+        self.injected_at_warmup_t = 0.0
         env.process(self._batches(sc.run.batch_interval_hours))
         if self.warmup_hours > 0:
             env.process(self._warmup())
@@ -116,8 +117,10 @@ class ExportChain:
     def _start_measuring(self) -> None:
         now = self.env.now
         self._flow_batch()
-        self._at_warmup = FlowTotals(*self.supply.totals.astuple())
-        self._btc_at_warmup = self.btc.injected_t
+        self.flows_at_warmup = FlowTotals(*self.supply.totals.astuple())
+        self.transcaspian_at_warmup_t = self.btc.transcaspian_t
+        self.injected_at_warmup_t = self.btc.injected_t
+        self.supply.feeder_short_hours = 0.0
         for outage in (*self.russian.outages, *self.btc.intake.outages):
             outage.reset(now)
         self.aktau.reset(now)
@@ -191,10 +194,10 @@ def _measure(chain: ExportChain, replication: int, seed: int, error: float
     def mt_per_year(tonnes: float) -> float:
         return tonnes / TONNES_PER_MT / years
 
-    flows = chain.supply.totals.minus(chain._at_warmup)
-    injected = chain.btc.injected_t - chain._btc_at_warmup
+    flows = chain.supply.totals.minus(chain.flows_at_warmup)
+    injected = chain.btc.injected_t - chain.injected_at_warmup_t
     allowed = chain.btc.allowance_t_per_hour * hours
-    transcaspian = mt_per_year(injected)
+    transcaspian = mt_per_year(chain.btc.transcaspian_t - chain.transcaspian_at_warmup_t)
 
     major, minor = chain.russian.outages
     (btc_outage,) = chain.btc.intake.outages
@@ -240,6 +243,7 @@ def _measure(chain: ExportChain, replication: int, seed: int, error: float
         aktau_mean_queue=ak["queue"], aktau_tank_mean_t=ak["tank_mean"],
         aktau_tank_max_t=ak["tank_max"], aktau_tank_days_full=ak["tank_full"],
         aktau_weather_closed_days=ak["closed"],
+        aktau_feeder_short_days=days(chain.supply.feeder_short_hours),
         other_traffic_calls=chain.other_traffic.calls / years,
         baku_berth_occupancy=bk["occupancy"], baku_mean_wait_hours=bk["wait"],
         baku_mean_queue=bk["queue"], baku_tank_mean_t=bk["tank_mean"],

@@ -57,23 +57,21 @@ class TimeWeighted:
 
 
 class Tally:
-    """Count, sum and maximum of observations (e.g. waiting times in hours)."""
+    """Count and sum of observations (e.g. waiting times in hours)."""
 
-    __slots__ = ("count", "total", "largest")
+    __slots__ = ("count", "total")
 
     def __init__(self) -> None:
-        self.count, self.total, self.largest = 0, 0.0, 0.0
+        self.count, self.total = 0, 0.0
 
     def add(self, value: float) -> None:
         """Record one observation."""
         self.count += 1
         self.total += value
-        if value > self.largest:
-            self.largest = value
 
     def reset(self) -> None:
         """Forget all observations."""
-        self.count, self.total, self.largest = 0, 0.0, 0.0
+        self.count, self.total = 0, 0.0
 
     def mean(self) -> float:
         """Mean observation (0 when there are none)."""
@@ -92,11 +90,6 @@ class StateClock:
         self._state, self._since = int(state), now
         self._states = states
         self._hours = [0.0] * len(states)
-
-    @property
-    def state(self) -> IntEnum:
-        """The current state."""
-        return self._states(self._state)
 
     def enter(self, now: float, state: int) -> None:
         """Switch to ``state`` at time ``now``."""

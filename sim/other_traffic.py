@@ -14,7 +14,7 @@ import simpy
 from simpy.resources.resource import Request
 
 from sim.port import Port
-from sim.scenario import HOURS_PER_YEAR
+from sim.scenario import HOURS_PER_YEAR, TONNES_PER_MT
 
 
 class OtherTraffic:
@@ -24,7 +24,7 @@ class OtherTraffic:
                  rng: np.random.Generator) -> None:
         self.env, self.port, self.cargo_t, self.rng = env, port, cargo_t, rng
         self.calls = 0
-        calls_per_year = mt_per_year * 1e6 / cargo_t
+        calls_per_year = mt_per_year * TONNES_PER_MT / cargo_t
         self.mean_interarrival_hours = HOURS_PER_YEAR / calls_per_year if calls_per_year else 0.0
         if calls_per_year > 0:
             env.process(self._arrivals())

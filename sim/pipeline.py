@@ -5,16 +5,20 @@ offer crude at a constant rate and :meth:`SupplyNetwork.step` routes one batch:
 
 1. The Russian route takes its share (offer minus nomination) up to the tonnes
    its disrupted capacity allowed in the interval (integrated exactly).
-2. The feeder takes the nomination into the Aktau tanks, up to its capacity and
-   the free tank room (a full tank farm blocks the feeder).
-3. Nominated crude the feeder cannot take goes the historical way if the Russian
+2. Upstream storage drains into the Russian route's remaining room.
+3. The feeder takes the nomination into the Aktau tanks, up to its capacity and
+   the free tank room (a full tank farm blocks the feeder). With ``diversion``
+   on, it fills its spare capacity with the Russian route's surplus and then with
+   what is still in upstream storage: crude that could not go by the Russian
+   route, which is what "diverted" counts.
+4. Nominated crude the feeder cannot take goes the historical way if the Russian
    route has room left.
-4. With ``diversion`` on, the Russian route's surplus is offered to the feeder.
-5. Upstream storage drains into what capacity is left (Russian route first; the
-   feeder only with diversion on), then absorbs what is still left over.
-6. What neither route nor storage can take is shut in (deferred production).
+5. What is still left over goes into upstream storage, and what does not fit is
+   shut in (deferred production).
 
-All amounts are tonnes; no crude is created or lost (see :meth:`mass_terms`).
+All amounts are tonnes; no crude is created or lost (the mass balance in
+:mod:`sim.model` checks it). The share of each batch's hours in which the feeder
+could not take the whole nomination is kept as ``feeder_short_hours``.
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ class SupplyNetwork:
         self.upstream_capacity_t = supply.upstream_storage_t
         self.upstream_t = 0.0
         self.totals = FlowTotals()
+        self.feeder_short_hours = 0.0  # batch hours in which the nomination did not all fit
 
     def step(self, hours: float) -> None:
         """Route the crude offered over the last ``hours`` hours."""
@@ -72,19 +77,21 @@ class SupplyNetwork:
         to_russian = min(russian_demand, russian_room)
         russian_room -= to_russian
         russian_surplus = russian_demand - to_russian
+        from_store_russian = min(self.upstream_t, russian_room)
+        russian_room -= from_store_russian
+        self.upstream_t -= from_store_russian
 
         nominated_in, diverted, from_store_feeder = self._feed_aktau(
             nominated, russian_surplus if self.diversion else 0.0,
             self.upstream_t if self.diversion else 0.0, hours)
         russian_surplus -= diverted
         self.upstream_t -= from_store_feeder
+        if nominated_in < nominated - 1e-9:
+            self.feeder_short_hours += hours
 
         nominated_surplus = nominated - nominated_in
         back_to_russian = min(nominated_surplus, russian_room)
-        russian_room -= back_to_russian
         nominated_surplus -= back_to_russian
-        from_store_russian = min(self.upstream_t, russian_room)
-        self.upstream_t -= from_store_russian
 
         left_over = russian_surplus + nominated_surplus
         to_store = min(left_over, self.upstream_capacity_t - self.upstream_t)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
+from sim.tanker import TankerState
+
 TARGET_LOW_MT_PER_YEAR = 6.0
 TARGET_HIGH_MT_PER_YEAR = 6.5
 
-TANKER_STATES = ("loading", "sailing", "unloading", "waiting_berth", "waiting_cargo",
-                 "waiting_weather", "waiting_tank_room", "maintenance")
+TANKER_STATES = tuple(state.label for state in TankerState)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class ReplicationResult:
     aktau_tank_max_t: float
     aktau_tank_days_full: float
     aktau_weather_closed_days: float
+    aktau_feeder_short_days: float
     other_traffic_calls: float
     # Baku
     baku_berth_occupancy: float
@@ -106,6 +108,7 @@ RESOURCE_COLUMNS = {
               "tank_mean_t": "aktau_tank_mean_t", "tank_max_t": "aktau_tank_max_t",
               "tank_days_full_per_year": "aktau_tank_days_full",
               "weather_closed_days_per_year": "aktau_weather_closed_days",
+              "feeder_short_days_per_year": "aktau_feeder_short_days",
               "other_traffic_calls_per_year": "other_traffic_calls",
               "intake_mt_per_year": "aktau_intake_mt_per_year"},
     "fleet": {"voyages_per_year": "voyages_per_year",

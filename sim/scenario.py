@@ -160,10 +160,11 @@ class RussianRoute(Section):
         Disruption(probability=0.19), "Major disruptions (storms, SPM damage, strikes).",
         "Reference defaults: 1.5 events/yr x 57 d gives p = 0.19.")
     minor_halts: Disruption = F(
-        Disruption(rate_per_year=4.0, mean_duration_days=1.5, duration_sigma_log=0.7,
+        Disruption(rate_per_year=4.0, mean_duration_days=1.92, duration_sigma_log=0.7,
                    capacity_loss_fraction=1.0, capacity_loss_sd=0.0),
         "Short weather and security halts (hours to days) that stop loading entirely.",
-        "Reference defaults: 4/yr (ESTIMATE), median 1.5 d, 100% loss.")
+        "Reference defaults: 4/yr (ESTIMATE), median 1.5 d (mean 1.92 d at sigma_log 0.7), "
+        "100% loss.")
 
 
 class Weather(Section):

@@ -14,7 +14,8 @@ def summarize(values: Sequence[float], binary: bool = False) -> dict[str, float]
 
     The interval is Student-t for continuous values and Wilson for 0/1
     indicators (``binary=True``), which stays inside [0, 1] and is not
-    degenerate when every replication agrees.
+    degenerate when every replication agrees. With a single replication the
+    Student-t interval is undefined and reported as NaN (null in JSON).
     """
     x = np.asarray(values, dtype=float)
     n = len(x)
@@ -24,8 +25,8 @@ def summarize(values: Sequence[float], binary: bool = False) -> dict[str, float]
     elif n > 1:
         half = float(stats.t.ppf(0.975, n - 1) * x.std(ddof=1) / math.sqrt(n))
         low, high = mean - half, mean + half
-    else:
-        low = high = mean
+    else:  # one replication says nothing about the spread of the mean
+        low = high = math.nan
     p5, p50, p95 = (float(v) for v in np.percentile(x, [5, 50, 95]))
     return {"mean": mean, "ci95_low": low, "ci95_high": high, "p5": p5, "p50": p50,
             "p95": p95, "n": n}

@@ -242,7 +242,8 @@ def sweep(scenario: Scenario | str | Path, parameters: Mapping[str, Sequence[Any
           executor: str = "process", scheduler: str | None = None, out: str | Path | None = None,
           resume: bool = False, on_error: str = "stop", csv: bool = False,
           figures: bool = True, progress: bool = False,
-          command_line: Sequence[str] | None = None) -> SweepResult:
+          command_line: Sequence[str] | None = None,
+          scenario_file: str | Path | None = None) -> SweepResult:
     """Run a sweep and return its tables; with ``out``, also write the results directory.
 
     Raises :class:`ScenarioError` for bad input (before anything is written),
@@ -257,7 +258,8 @@ def sweep(scenario: Scenario | str | Path, parameters: Mapping[str, Sequence[Any
     if out is None:
         return runner.run(None)
     with ResultsDir.open(Path(out), plan.sweep_id, resume) as results_dir:
-        return _run_into(results_dir, plan, runner, scenario, command_line, csv, figures)
+        source = scenario_file if scenario_file is not None else scenario
+        return _run_into(results_dir, plan, runner, source, command_line, csv, figures)
 
 
 def _run_into(results_dir: ResultsDir, plan: SweepPlan, runner: _Runner, source: Any,
@@ -444,6 +446,10 @@ def summarize_points(plan: SweepPlan, frame: pd.DataFrame) -> pd.DataFrame:
         bound = capacity_bound(point.scenario)
         row["ceiling_mt_per_year"] = bound.ceiling_mt_per_year
         row["binding"] = bound.binding
+        disruption = point.scenario.russian_route.disruption
+        row["russian_disruption_given_as"] = disruption.mode
+        row["russian_disruption_probability"] = disruption.steady_state_probability
+        row["russian_disruption_rate_per_year"] = disruption.onset_rate_per_year
         rows.append(row)
         previous = group
     return pd.DataFrame(rows)
@@ -489,7 +495,10 @@ def _manifest(plan: SweepPlan, results_dir: ResultsDir, source: Any, runner: _Ru
         "scenario_file": str(source) if isinstance(source, str | Path) else None,
         "scenario_toml": SCENARIO_FILE,
         "package_version": __version__, "python": platform.python_version(),
+        "library_versions": _library_versions(),
         "command_line": list(command_line if command_line is not None else sys.argv),
+        "command_lines": [*previous.get("command_lines", []),
+                          list(command_line if command_line is not None else sys.argv)],
         "parameters": [{"path": p, "values": list(v)} for p, v in plan.parameters],
         "seed": plan.seed, "common_random_numbers": plan.common_random_numbers,
         "mode": "precision" if plan.precision_mt_per_year else "fixed",
@@ -501,6 +510,13 @@ def _manifest(plan: SweepPlan, results_dir: ResultsDir, source: Any, runner: _Ru
     }
     _add_rerun_commands(manifest, plan, runner)
     return manifest
+
+
+def _library_versions() -> dict[str, str]:
+    """Versions of the libraries the numbers depend on (random streams, event order)."""
+    from importlib.metadata import version
+
+    return {name: version(name) for name in ("numpy", "simpy", "scipy", "pandas", "pydantic")}
 
 
 def _add_rerun_commands(manifest: dict[str, Any], plan: SweepPlan, runner: _Runner) -> None:

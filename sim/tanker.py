@@ -60,7 +60,6 @@ class Tanker:
         self.maintenance_hours = fleet.maintenance_days_per_year * HOURS_PER_DAY
         self.on_board_t = 0.0
         self.voyages = 0
-        self.delivered_t = 0.0
         self.clock = StateClock(env.now, TankerState.SAILING, TankerState)
         # Uniform phase of the yearly maintenance block (from this tanker's own stream).
         self._maintenance_due = float(rng.uniform(0.0, HOURS_PER_YEAR))
@@ -70,7 +69,6 @@ class Tanker:
         """Start the measured period."""
         self.clock.reset(now)
         self.voyages = 0
-        self.delivered_t = 0.0
 
     def _run(self, start_delay_hours: float):  # noqa: ANN202 - SimPy generator
         env, aktau, baku, cargo = self.env, self.aktau, self.baku, self.cargo_t
@@ -115,7 +113,6 @@ class Tanker:
             yield env.timeout(baku.berth_hours(cargo))
             baku.berths.release(berth)
             self.voyages += 1
-            self.delivered_t += cargo
 
             if not baku.weather.is_open:
                 yield from self._wait_for_weather(baku)

@@ -26,7 +26,6 @@ class WeatherGate:
     def __init__(self, env: simpy.Environment, params: Weather, rng: np.random.Generator) -> None:
         self.env, self.params, self.rng = env, params, rng
         self.is_open = True
-        self.closures = 0
         self.closed = TimeWeighted(env.now, 0.0, full_at=1.0)
         self._reopened = env.event()
         self._rates_per_hour = onset_rates_per_open_hour(params)
@@ -40,7 +39,6 @@ class WeatherGate:
     def reset(self, now: float) -> None:
         """Start the measured period."""
         self.closed.reset(now)
-        self.closures = 0
 
     def closed_hours(self, now: float) -> float:
         """Hours closed since the last reset."""
@@ -51,7 +49,6 @@ class WeatherGate:
         while True:
             yield self.env.timeout(self._hours_to_next_onset(self.env.now))
             self.is_open = False
-            self.closures += 1
             self.closed.update(self.env.now, 1.0)
             duration = median_hours * math.exp(self.params.closure_sigma_log
                                                * self.rng.standard_normal())

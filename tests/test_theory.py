@@ -123,3 +123,29 @@ def test_berth_group_matches_erlang_c(servers, rho):
     means = np.array(means)
     half = 1.96 * means.std(ddof=1) / math.sqrt(len(means))
     assert abs(means.mean() - erlang_c_wait(arrival_rate, service_rate, servers)) <= half
+
+
+@pytest.mark.parametrize("overrides", [
+    ["supply.transcaspian_nomination_mt_per_year=0", "supply.export_mt_per_year=62",
+     "fleet.tankers=12"],
+    ["supply.transcaspian_nomination_mt_per_year=1", "supply.export_mt_per_year=64",
+     "fleet.tankers=12", "russian_route.disruption.probability=0.3"],
+])
+def test_the_ceiling_is_an_upper_bound_when_diversion_feeds_the_chain(overrides):
+    """Diversion happens only while the Russian route is down, so the ceiling must average
+    the surplus over outage states, not take it at the mean capacity."""
+    from sim.experiment import run_replications
+    from sim.loader import load_scenario
+
+    sc = load_scenario("scenarios/base.toml", overrides).scenario
+    frame = run_replications(sc, replications=8, jobs=1)
+    assert frame["transcaspian_mt_per_year"].mean() <= capacity_bound(sc).ceiling_mt_per_year
+
+
+def test_crude_already_in_the_baku_tanks_is_not_counted_as_trans_caspian():
+    """A huge opening stock at Baku must not lift the volume above what the fleet can carry."""
+    sc = deterministic_scenario(fleet={"tankers": 4}, aktau={"berths": 3},
+                                baku={"berths": 2, "initial_level_fraction": 0.5},
+                                run={"warmup_days": 0})
+    fleet_mt = capacity_bound(sc).fleet_mt_per_year
+    assert run_replication(sc, 0).transcaspian_mt_per_year <= fleet_mt * 1.01
