@@ -154,9 +154,9 @@ class DisruptedCapacity:
 
     def take_available_t(self) -> float:
         """Tonnes the capacity allowed since the previous call."""
-        now = self.env.now
-        tonnes = (self._area_hours + self.factor * (now - self._since)) * self.nominal_t_per_hour
-        self._area_hours, self._since = 0.0, now
+        self.flush(self.env.now)
+        tonnes = self._area_hours * self.nominal_t_per_hour
+        self._area_hours = 0.0
         return tonnes
 
     def flush(self, now: float) -> None:

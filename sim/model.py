@@ -120,7 +120,7 @@ class ExportChain:
         self.flows_at_warmup = FlowTotals(*self.supply.totals.astuple())
         self.transcaspian_at_warmup_t = self.btc.transcaspian_t
         self.injected_at_warmup_t = self.btc.injected_t
-        self.supply.feeder_short_hours = 0.0
+        self.supply.reset()
         for outage in (*self.russian.outages, *self.btc.intake.outages):
             outage.reset(now)
         self.aktau.reset(now)

@@ -67,6 +67,10 @@ class SupplyNetwork:
         self.totals = FlowTotals()
         self.feeder_short_hours = 0.0  # batch hours in which the nomination did not all fit
 
+    def reset(self) -> None:
+        """Start the measured period (the flow totals are differenced by the caller)."""
+        self.feeder_short_hours = 0.0
+
     def step(self, hours: float) -> None:
         """Route the crude offered over the last ``hours`` hours."""
         offered = self.offer_t_per_hour * hours
