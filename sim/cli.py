@@ -211,7 +211,7 @@ def _sweep_parameters(args: argparse.Namespace) -> dict[str, list[Any]] | None:
 
 def _check_sweep_options(args: argparse.Namespace) -> None:
     """Options that only make sense together."""
-    if args.resume and not args.out:
+    if args.resume and args.out is None:
         raise ScenarioError("--resume", "", NO_VALUE, "needs --out DIR (the directory of the "
                             "interrupted sweep)")
     if args.scheduler and args.executor != "dask":
@@ -231,7 +231,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     parameters = _sweep_parameters(args)
     _check_sweep_options(args)
     loaded = _load(args)
-    out = Path(args.out) if args.out else _default_out(loaded.scenario.name)
+    out = args.out if args.out is not None else _default_out(loaded.scenario.name)
     result = sweep(loaded.scenario, parameters, replications=args.replications,
                    precision_mt_per_year=args.precision, seed=args.seed,
                    common_random_numbers=not args.independent_streams, jobs=args.jobs,

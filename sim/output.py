@@ -28,7 +28,7 @@ import contextlib
 import fcntl
 import json
 import os
-import shutil
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -103,47 +103,58 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
 
 
 class ResultsDir:
-    """An open, locked results directory for one sweep identified by ``sweep_id``."""
+    """An open, locked results directory for one sweep identified by ``sweep_id``.
 
-    def __init__(self, path: Path, created: Path | None, lock_fd: int) -> None:
-        self.path, self._created, self._lock_fd = path, created, lock_fd
+    ``path`` is the resolved directory (``..`` and symlinks followed before any
+    check). The directory remembers exactly what this command created (folders,
+    the lock file, the files it wrote), and a refusal or an empty stop removes
+    only those: never a file or folder that existed before the command started,
+    and never a file someone else put there meanwhile.
+    """
+
+    def __init__(self, path: Path, created_dirs: list[Path], lock_fd: int,
+                 lock_created: bool) -> None:
+        self.path, self._created_dirs, self._lock_fd = path, created_dirs, lock_fd
+        self._lock_created = lock_created
+        self._written: set[Path] = set()
 
     @property
     def created(self) -> bool:
         """Whether this sweep created the directory."""
-        return self._created is not None
+        return bool(self._created_dirs)
 
     @classmethod
     @contextlib.contextmanager
-    def open(cls, path: Path, sweep_id: str, resume: bool) -> Iterator[ResultsDir]:
+    def open(cls, out: str | Path, sweep_id: str, resume: bool) -> Iterator[ResultsDir]:
         """Create or reopen ``path`` for the sweep ``sweep_id``; refuse any other sweep's.
 
         The lock is taken first, so the checks that follow cannot race with
         another sweep starting on the same directory.
         """
+        path = resolve_out(out)
         if path.exists() and not path.is_dir():
             raise OutputError(f"{path}: exists and is not a directory; choose another --out")
         if resume and not path.exists():
             raise OutputError(f"{path}: nothing to resume (no such directory)")
-        created = _make_directory(path)
-        had_lock_file = (path / LOCK).exists()
+        created_dirs = _make_directory(path)
+        lock_created = not (path / LOCK).exists()
         try:
             lock_fd = _lock(path)
         except BaseException:
-            _remove_created(path, created)
+            _undo(path, created_dirs, lock_created=False, parts_created=False)
             raise
         try:
+            parts_created = False
             try:
                 _check_reuse(path, sweep_id, resume)
                 with storing(path):
                     _remove_temporaries(path)
+                    parts_created = not (path / PARTS).exists()
                     (path / PARTS).mkdir(exist_ok=True)
             except BaseException:
-                if not had_lock_file:
-                    (path / LOCK).unlink(missing_ok=True)
-                _remove_created(path, created)
+                _undo(path, created_dirs, lock_created, parts_created)
                 raise
-            yield cls(path, created, lock_fd)
+            yield cls(path, created_dirs, lock_fd, lock_created)
         finally:
             fcntl.flock(lock_fd, fcntl.LOCK_UN)
             os.close(lock_fd)
@@ -156,16 +167,19 @@ class ResultsDir:
         """Store the manifest atomically."""
         with storing(self.path):
             write_json(self.path / MANIFEST, manifest)
+        self._written.add(self.path / MANIFEST)
 
     def write_failures(self, failures: list[dict[str, Any]]) -> None:
         """Store the list of failed replications atomically."""
         with storing(self.path):
             write_json(self.path / FAILURES, failures)
+        self._written.add(self.path / FAILURES)
 
     def write_text(self, name: str, text: str) -> None:
         """Store a text file (e.g. the resolved scenario) atomically."""
         with storing(self.path):
             write_text(self.path / name, text)
+        self._written.add(self.path / name)
 
     def part_path(self, point: int, first: int, last: int) -> Path:
         """File name of the part holding replications ``first..last`` of ``point``."""
@@ -196,9 +210,34 @@ class ResultsDir:
         return (self.path / FAILURES).exists() or any((self.path / PARTS).glob("*.parquet"))
 
     def discard_if_unused(self) -> None:
-        """Remove the directory if this sweep created it and stored nothing in it."""
-        if self.created and not self.holds_results():
-            _remove_created(self.path, self._created)
+        """Remove what this sweep created if it created the directory and stored nothing.
+
+        Only the files this command wrote, its lock file, an empty parts folder and
+        the (then empty) folders it created go; anything else keeps them in place.
+        """
+        if not self.created or self.holds_results():
+            return
+        for file in self._written:
+            file.unlink(missing_ok=True)
+        _undo(self.path, self._created_dirs, self._lock_created, parts_created=True)
+
+
+def resolve_out(out: str | Path) -> Path:
+    """The results directory ``out`` as an absolute path, ``..`` and symlinks resolved.
+
+    Resolving first means every later check and every removal acts on the
+    directory the name really points to (``new/..`` is the current directory,
+    not a new folder). An empty name is refused.
+    """
+    text = os.fspath(out)
+    if not text.strip():
+        raise OutputError("--out: empty directory name; give a directory, e.g. runs/study")
+    if "\x00" in text:
+        raise OutputError(f"--out: {text!r}: a directory name cannot contain a NUL byte")
+    try:
+        return Path(os.path.realpath(text))
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"--out: {text!r}: not a usable directory name ({exc})") from None
 
 
 def read_manifest(path: Path) -> dict[str, Any] | None:
@@ -215,19 +254,31 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
     return manifest
 
 
-def _make_directory(path: Path) -> Path | None:
-    """Create ``path`` (and missing parents); return the topmost directory created, if any."""
-    top = None
+def _make_directory(path: Path) -> list[Path]:
+    """Create ``path`` (and missing parents); return the folders created, outermost first.
+
+    ``path`` must already be resolved (:func:`resolve_out`), so that every folder
+    listed is one this command really made.
+    """
+    missing = []
     for candidate in (path, *path.parents):
         if candidate.exists():
             break
-        top = candidate
+        missing.append(candidate)
+    created: list[Path] = []
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        for folder in reversed(missing):
+            folder.mkdir()
+            created.append(folder)
+    except FileExistsError:  # made by someone else meanwhile: not ours to remove
+        if not path.is_dir():
+            _remove_empty(created)
+            raise OutputError(f"{path}: cannot create the results directory") from None
     except OSError as exc:
+        _remove_empty(created)
         raise OutputError(f"{path}: cannot create the results directory "
                           f"({exc.strerror or exc})") from None
-    return top
+    return created
 
 
 def _lock(path: Path) -> int:
@@ -281,32 +332,60 @@ def _check_reuse(path: Path, sweep_id: str, resume: bool) -> None:
 
 
 def _holds_nothing(path: Path) -> bool:
-    """Tell whether ``path`` holds only the lock, temporary files and an empty parts folder."""
+    """Tell whether ``path`` holds only what a sweep leaves before its manifest.
+
+    That is the lock file, an empty parts folder, and a temporary of the
+    manifest or scenario file cut short by a kill; any other file (a user's
+    ``notes.tmp`` included) means the directory is not ours.
+    """
     for entry in path.iterdir():
-        if entry.name == LOCK or entry.name.endswith(".tmp"):
+        if entry.name == LOCK or _is_our_temporary(entry.name, _OWN_FILES):
             continue
-        if entry.name == PARTS and entry.is_dir() and all(
-                p.name.endswith(".tmp") for p in entry.iterdir()):
+        if entry.name == PARTS and entry.is_dir() and not any(entry.iterdir()):
             continue
         return False
     return True
 
 
+#: Files a sweep writes in its results directory (temporaries are ``.NAME.XXXXXXXX.tmp``).
+_OWN_FILES = re.compile(r"manifest\.json|scenario\.toml|failures\.json|summary\.csv"
+                        r"|replications\.(parquet|csv)")
+_OWN_PARTS = re.compile(r"point-\d{4}-reps-\d{6}-\d{6}\.parquet")
+_OWN_FIGURES = re.compile(r"[a-z0-9_]+\.(png|svg)")
+
+
+def _is_our_temporary(name: str, own: re.Pattern[str]) -> bool:
+    """Whether ``name`` is a temporary that :func:`atomic_write` makes for one of ``own``."""
+    match = re.fullmatch(r"\.(.+)\.[a-z0-9_]{8}\.tmp", name)
+    return match is not None and own.fullmatch(match.group(1)) is not None
+
+
 def _remove_temporaries(path: Path) -> None:
-    """Delete ``.*.tmp`` files a killed sweep left behind (called under the lock)."""
-    for folder in (path, path / PARTS, path / "figures"):
+    """Delete the temporaries a killed sweep left behind (called under the lock).
+
+    Only names :func:`atomic_write` makes for the sweep's own files are removed.
+    """
+    for folder, own in ((path, _OWN_FILES), (path / PARTS, _OWN_PARTS),
+                        (path / "figures", _OWN_FIGURES)):
         if folder.is_dir():
             for tmp in folder.glob(".*.tmp"):
-                tmp.unlink(missing_ok=True)
+                if _is_our_temporary(tmp.name, own):
+                    tmp.unlink(missing_ok=True)
 
 
-def _remove_created(path: Path, created: Path | None) -> None:
-    """Remove ``path`` and the empty parents this sweep created up to ``created``."""
-    if created is None:
-        return
-    shutil.rmtree(path, ignore_errors=True)
-    for parent in path.parents:
-        if not parent.is_relative_to(created):
-            break
+def _undo(path: Path, created_dirs: list[Path], lock_created: bool,
+          parts_created: bool) -> None:
+    """Remove what opening the directory created: lock, parts folder, new folders (if empty)."""
+    if lock_created:
+        (path / LOCK).unlink(missing_ok=True)
+    if parts_created:
         with contextlib.suppress(OSError):
-            parent.rmdir()
+            (path / PARTS).rmdir()
+    _remove_empty(created_dirs)
+
+
+def _remove_empty(created_dirs: list[Path]) -> None:
+    """Remove the folders this command created, innermost first, where they are empty."""
+    for folder in reversed(created_dirs):
+        with contextlib.suppress(OSError):
+            folder.rmdir()

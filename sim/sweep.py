@@ -257,7 +257,7 @@ def sweep(scenario: Scenario | str | Path, parameters: Mapping[str, Sequence[Any
     runner = _Runner(plan, jobs or default_jobs(), executor, scheduler, on_error, progress)
     if out is None:
         return runner.run(None)
-    with ResultsDir.open(Path(out), plan.sweep_id, resume) as results_dir:
+    with ResultsDir.open(out, plan.sweep_id, resume) as results_dir:
         source = scenario_file if scenario_file is not None else scenario
         return _run_into(results_dir, plan, runner, source, command_line, csv, figures)
 
