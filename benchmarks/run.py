@@ -32,10 +32,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.shuttle import run_shuttle  # noqa: E402
-from sim.executors import default_jobs  # noqa: E402
-from sim.loader import load_scenario  # noqa: E402
-from sim.model import ExportChain  # noqa: E402
-from sim.sweep import sweep  # noqa: E402
+from sim.experiments.jobs import default_jobs  # noqa: E402
+from sim.model.chain import ExportChain  # noqa: E402
+from sim.model.invariants import check_invariants  # noqa: E402
+from sim.scenario.loader import load_scenario  # noqa: E402
+from sim.study import sweep  # noqa: E402
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
 
@@ -78,7 +79,7 @@ def model_speed(path: Path, replications: int) -> Speed:
         started = time.perf_counter()
         chain = ExportChain(sc, k, sc.run.seed, env=env)
         chain.run()
-        chain.check_invariants()
+        check_invariants(chain)
         timings.append(time.perf_counter() - started)
         events.append(env.processed)
     return Speed(path.stem, statistics.mean(timings) / years, statistics.mean(events) / years)
@@ -110,8 +111,8 @@ def sweep_wall_time(points: int, replications: int, jobs: int) -> float:
 
 _MEMORY_PROBE = """
 import json, resource, sys, time
-from sim.experiment import run_replications
-from sim.loader import load_scenario
+from sim.study import run_replications
+from sim.scenario.loader import load_scenario
 years, reps = float(sys.argv[1]), int(sys.argv[2])
 sc = load_scenario(sys.argv[3], [f"run.horizon_days={365 * years}"]).scenario
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

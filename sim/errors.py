@@ -56,8 +56,9 @@ class ReplicationError(RunFailure):
         self.point, self.values, self.replication = point, values, replication
         self.seed, self.error, self.rerun = seed, error, rerun
         shown = ", ".join(f"{path} = {show_value(v)}" for path, v in values.items())
-        super().__init__(f"point {point} ({shown}), replication {replication}, seed {seed}: "
-                         f"{error}; rerun it alone with: {rerun}")
+        where = f"point {point} ({shown}), " if values else ""
+        super().__init__(f"{where}replication {replication}, seed {seed}: {error}; rerun it "
+                         f"alone with: {rerun}")
 
 
 class FieldRuleError(ValueError):
@@ -111,3 +112,8 @@ def _render(value: object) -> str:
         return "[" + ", ".join(_render(v) for v in value[:20]) + (", ...]" if len(value) > 20
                                                                   else "]")
     return repr(value)
+
+
+def short_path(dotted: str, limit: int = 120) -> str:
+    """Cut a dotted path to ``limit`` characters for messages."""
+    return dotted if len(dotted) <= limit else dotted[: limit - 3] + "..."

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from sim.loader import _merge, scenario_from_dict
-from sim.scenario import Scenario
+from sim.scenario.build import scenario_from_dict
+from sim.scenario.paths import merge
+from sim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -36,7 +37,7 @@ def deterministic_scenario(**overrides: Any) -> Scenario:
                  "weather": {"enabled": False}},
         "btc": {"allowance_mt_per_year": 60.0, "disruption": NO_DISRUPTION},
     }
-    _merge(data, overrides)
+    merge(data, overrides)
     return scenario_from_dict(data, where="deterministic_scenario")
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.experiment import run_replications  # noqa: E402
-from sim.loader import load_scenario  # noqa: E402
+from sim.scenario.loader import load_scenario  # noqa: E402
+from sim.study import run_replications  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "golden"
 REPLICATIONS = 2

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sim.experiment import run_replications
-from sim.loader import load_scenario
+from sim.scenario.loader import load_scenario
+from sim.study import run_replications
 
 VOLUMES = ["transcaspian_mt_per_year", "russian_route_mt_per_year", "diverted_mt_per_year",
            "shut_in_mt_per_year", "aktau_intake_mt_per_year"]

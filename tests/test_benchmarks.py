@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 
+
+@pytest.mark.slow
 def test_benchmark_quick_mode_runs_and_reports_every_section(tmp_path):
     out = tmp_path / "bench.md"
     done = subprocess.run([sys.executable, "benchmarks/run.py", "--quick", "--output", str(out)],

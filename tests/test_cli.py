@@ -20,20 +20,21 @@ def test_run_json_reports_kpis_with_intervals_and_the_mass_balance():
     report = json.loads(out.stdout)
     assert report["replications"] == 4
     assert report["scenario"] == "base"
-    for key in ["seed", "horizon_days", "russian_route_disruption", "resources",
-                "capacity_bound"]:
+    for key in ["seed", "horizon_days", "russian_route_disruption", "capacity_bound"]:
         assert key in report
     for kpi in ["transcaspian_mt_per_year", "russian_route_mt_per_year", "diverted_mt_per_year",
-                "shut_in_mt_per_year", "target_share_6_0", "target_share_6_5", "p_reach_6_0",
-                "p_reach_6_5"]:
+                "shut_in_mt_per_year", "target_share_6_0", "target_share_6_5"]:
         summary = report["kpis"][kpi]
-        assert set(summary) >= {"mean", "ci95_low", "ci95_high", "p5", "p50", "p95"}
+        assert set(summary) >= {"unit", "mean", "ci95_low", "ci95_high", "p5", "p50", "p95"}
         assert summary["ci95_low"] <= summary["mean"] <= summary["ci95_high"]
         assert summary["n"] == 4
+    for indicator in ["reaches_6_0", "reaches_6_5"]:  # probabilities: no percentiles
+        assert set(report["kpis"][indicator]) == {"unit", "mean", "ci95_low", "ci95_high", "n"}
     assert report["mass_balance"]["max_abs_error_t"] < 1.0
     assert report["russian_route_disruption"]["given_as"] == "probability"
-    for resource in ["aktau", "baku", "fleet", "btc", "russian_route"]:
-        assert report["resources"][resource]
+    for group in ["aktau", "baku", "fleet", "btc", "russian_route"]:
+        assert all(name.startswith(group.split("_")[0]) for name in report[group])
+    assert report["fleet"]["fleet_voyages_per_year"]["unit"] == "1/yr"
 
 
 def test_run_prints_a_readable_table():

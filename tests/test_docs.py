@@ -1,9 +1,10 @@
-"""Generated documents: the scenario reference matches the schema, the validation checks pass.
+"""Generated documents: the scenario and output references match the code, the validation passes.
 
-``docs/scenarios.md`` is regenerated here and compared with the committed file, so
-a schema change without ``python -m sim.reference`` fails. The validation checks run
-in quick mode (seconds); they do not rewrite ``docs/validation.md`` but must all
-pass against theory, and every check they produce must appear in the committed report.
+``docs/scenarios.md`` and ``docs/outputs.md`` are regenerated here and compared with
+the committed files, so a schema or result-field change without ``python tools/docs.py``
+fails. The validation checks run in quick mode (seconds); they do not rewrite
+``docs/validation.md`` but must all pass against theory, and every check they produce
+must appear in the committed report.
 """
 
 from __future__ import annotations
@@ -15,8 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from sim import reference, validation
-from sim.loader import known_paths
+from sim.model.results import output_fields
+from sim.scenario import reference
+from sim.scenario.paths import known_paths
+from sim.validation.checks import QUICK
+from sim.validation.report import render
+from sim.validation.run import ValidationReport, run_validation
+from tools import docs
 
 ROOT = Path(__file__).resolve().parent.parent
 HISTORY_FILES = sorted((ROOT / "scenarios").glob("history_*.toml"))
@@ -24,10 +30,26 @@ HISTORY_FILES = sorted((ROOT / "scenarios").glob("history_*.toml"))
 
 # --- scenario reference ------------------------------------------------------------------
 
-def test_scenario_reference_is_current():
-    committed = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
-    assert committed == reference.render_with_base(), (
-        "docs/scenarios.md is stale: run `python -m sim.reference` and commit the result")
+@pytest.mark.parametrize("name", ["scenarios.md", "outputs.md"])
+def test_generated_reference_is_current(name):
+    render = docs.documents()[ROOT / "docs" / name]
+    committed = (ROOT / "docs" / name).read_text(encoding="utf-8")
+    assert committed == render(), (
+        f"docs/{name} is stale: run `python tools/docs.py` and commit the result")
+
+
+def test_output_reference_documents_every_field_with_unit_and_meaning():
+    text = (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8")
+    for field in output_fields():
+        assert f"| `{field.name}` | {field.group} | {field.unit} |" in text
+        assert field.meaning.endswith(".")
+        assert field.unit
+
+
+def test_every_count_and_day_per_year_says_so_in_its_name():
+    for field in output_fields():
+        if field.unit in ("days/yr", "1/yr", "Mt/yr"):
+            assert field.name.endswith("_per_year"), field.name
 
 
 def test_reference_covers_every_field_with_unit_default_range_and_source():
@@ -38,7 +60,7 @@ def test_reference_covers_every_field_with_unit_default_range_and_source():
     for path, row in rows.items():
         for column in ("unit", "default", "allowed", "source"):
             assert getattr(row, column), f"{path} has no {column}"
-        assert row.meaning, f"{path} has no description in sim/scenario.py"
+        assert row.meaning, f"{path} has no description in sim/scenario/"
 
 
 def test_reference_uses_the_default_of_the_enclosing_field():
@@ -75,8 +97,8 @@ def test_every_cross_field_rule_is_stated():
 # --- validation (quick mode) -------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def quick_report() -> validation.ValidationReport:
-    return validation.run_validation(validation.QUICK)
+def quick_report() -> ValidationReport:
+    return run_validation(ROOT / "scenarios", QUICK)
 
 
 def test_quick_theory_checks_all_pass(quick_report):
@@ -111,7 +133,7 @@ def test_history_compares_every_year_from_2023(quick_report):
 
 def test_committed_report_has_every_check_and_the_command(quick_report):
     text = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
-    assert "python -m sim.validation" in text
+    assert "python tools/validation_report.py" in text
     assert "Quick mode" not in text, "docs/validation.md was written in quick mode"
     for check in quick_report.checks:
         assert f"| {check.name} |" in text, f"docs/validation.md lacks {check.name!r}; rerun"
@@ -119,7 +141,7 @@ def test_committed_report_has_every_check_and_the_command(quick_report):
 
 
 def test_quick_report_renders(quick_report):
-    text = validation.render(quick_report)
+    text = render(quick_report)
     assert text.startswith("# Validation report")
     assert "Quick mode" in text
     assert re.search(r"## 4\. Historical volumes", text)

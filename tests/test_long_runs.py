@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 BASE_FILE = Path(__file__).parent.parent / "scenarios" / "base.toml"
 
 
@@ -34,14 +36,15 @@ def traced_peak(work: Callable[[], Any]) -> tuple[int, Any]:
 
 
 def short_scenario(horizon_days: float, warmup_days: float = 1.0):
-    from sim.loader import load_scenario
+    from sim.scenario.loader import load_scenario
 
     return load_scenario(BASE_FILE, [f"run.horizon_days={horizon_days}",
                                      f"run.warmup_days={warmup_days}"]).scenario
 
 
+@pytest.mark.slow
 def test_a_replication_needs_no_more_memory_for_a_ten_times_longer_horizon():
-    from sim.model import run_replication
+    from sim.model.replication import run_replication
 
     short, long = short_scenario(30), short_scenario(300)
     run_replication(short, 0)  # warm caches and imports
@@ -50,8 +53,9 @@ def test_a_replication_needs_no_more_memory_for_a_ten_times_longer_horizon():
     assert long_peak < short_peak + 100_000  # 10x the events, < 100 kB more
 
 
+@pytest.mark.slow
 def test_memory_per_replication_is_one_result_row():
-    from sim.experiment import run_replications
+    from sim.study import run_replications
 
     scenario = short_scenario(3, 0.5)
     run_replications(scenario, replications=5, jobs=1)
@@ -82,8 +86,7 @@ def measure(command: str, horizon_days: float, replications: int, trace: bool = 
     """
     import tempfile
 
-    from sim.experiment import run_replications
-    from sim.sweep import sweep
+    from sim.study import run_replications, sweep
 
     scenario = short_scenario(horizon_days, 30)
     before = _peak_rss_mb()
@@ -116,7 +119,7 @@ def main() -> None:
                 f"print(json.dumps(measure({command!r}, {horizon}, {replications}, {trace})))")
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               check=True)
-        print(done.stdout.splitlines()[-1], flush=True)  # noqa: T201
+        print(done.stdout.splitlines()[-1], flush=True)
 
 
 if __name__ == "__main__":

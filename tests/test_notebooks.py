@@ -38,6 +38,7 @@ def test_notebook_reads_its_replication_count_from_the_environment(path):
     assert "SIM_NOTEBOOK_REPLICATIONS" in path.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_top_to_bottom(path, monkeypatch):
     nbformat = pytest.importorskip("nbformat")

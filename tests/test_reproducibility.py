@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.experiment import run_replications
-from sim.loader import load_scenario
+from sim.scenario.loader import load_scenario
+from sim.study import run_replications
 
 
 def test_same_seed_gives_identical_tables_serial_and_parallel():
@@ -37,5 +37,6 @@ def test_common_random_numbers_keep_weather_identical_across_fleet_sizes():
     b = load_scenario("scenarios/base.toml", ["fleet.tankers=9"]).scenario
     ra = run_replications(a, replications=3, jobs=1)
     rb = run_replications(b, replications=3, jobs=1)
-    for column in ["aktau_weather_closed_days", "russian_disrupted_days", "btc_disrupted_days"]:
+    for column in ["aktau_weather_closed_days_per_year", "russian_disrupted_days_per_year",
+                   "btc_disrupted_days_per_year"]:
         pd.testing.assert_series_equal(ra[column], rb[column])

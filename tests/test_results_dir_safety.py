@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from sim.cli import main
 from sim.errors import OutputError
-from sim.output import LOCK, ResultsDir
+from sim.experiments.results_dir import LOCK, ResultsDir
 
 SCENARIO = str(Path(__file__).resolve().parent.parent / "scenarios" / "base.toml")
 TINY = ["--param", "fleet.tankers", "--values", "6", "--replications", "2",

@@ -14,17 +14,13 @@ from hypothesis import strategies as st
 
 from sim.cli import main
 from sim.errors import ScenarioError
-from sim.loader import (
-    LoadedScenario,
-    dump_toml,
-    known_paths,
-    load_scenario,
-    parse_override,
-    scenario_from_dict,
-    with_overrides,
-)
-from sim.scenario import Scenario
-from sim.sweep import parse_values, plan_sweep
+from sim.experiments.plan import plan_sweep
+from sim.scenario.build import scenario_from_dict, with_overrides
+from sim.scenario.grid import parse_values
+from sim.scenario.loader import LoadedScenario, load_scenario, parse_override
+from sim.scenario.paths import known_paths
+from sim.scenario.schema import Scenario
+from sim.scenario.toml_io import dump_toml
 
 BASE_FILE = Path(__file__).parent.parent / "scenarios" / "base.toml"
 BASE_TEXT = BASE_FILE.read_text()

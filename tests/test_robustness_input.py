@@ -21,7 +21,8 @@ import pytest
 
 from sim.cli import main
 from sim.errors import ScenarioError
-from sim.loader import MAX_FILE_BYTES, load_scenario
+from sim.scenario.loader import load_scenario
+from sim.scenario.toml_io import MAX_FILE_BYTES
 
 CORPUS = Path(__file__).parent / "bad_scenarios"
 BASE = str(Path(__file__).parent.parent / "scenarios" / "base.toml")

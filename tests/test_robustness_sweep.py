@@ -27,13 +27,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import sim.executors
-import sim.output
+import sim.experiments.executors
+import sim.experiments.results_dir
 from sim.cli import main
 from sim.errors import OutputError, ReplicationError, RunFailure
-from sim.loader import load_scenario
-from sim.model import ExportChain
-from sim.sweep import plan_sweep, sweep
+from sim.experiments.plan import plan_sweep
+from sim.model.chain import ExportChain
+from sim.scenario.loader import load_scenario
+from sim.study import sweep
 
 BASE_FILE = str(Path(__file__).parent.parent / "scenarios" / "base.toml")
 SHORT = ["run.horizon_days=60", "run.warmup_days=5"]
@@ -83,7 +84,7 @@ def assert_same_tables(expected: Path, actual: Path) -> None:
 def _sweep_killing_itself(out: Path, write: int, inside: bool, resume: bool) -> None:
     """Child process: run the sweep and SIGKILL itself at (or inside) its write-th file write."""
     count = {"writes": 0}
-    original_write, original_replace = sim.output.atomic_write, os.replace
+    original_write, original_replace = sim.experiments.results_dir.atomic_write, os.replace
 
     def counting_write(path, writer):
         count["writes"] += 1
@@ -96,7 +97,7 @@ def _sweep_killing_itself(out: Path, write: int, inside: bool, resume: bool) -> 
             os.kill(os.getpid(), signal.SIGKILL)
         original_replace(src, dst)
 
-    sim.output.atomic_write = counting_write
+    sim.experiments.results_dir.atomic_write = counting_write
     os.replace = dying_replace
     run_sweep(out, resume=resume)
     os._exit(0)
@@ -133,6 +134,7 @@ KILL_POINTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("moment", KILL_POINTS)
 def test_a_sweep_killed_at_any_write_and_resumed_equals_an_uninterrupted_one(
         moment, tmp_path, whole):
@@ -144,6 +146,7 @@ def test_a_sweep_killed_at_any_write_and_resumed_equals_an_uninterrupted_one(
     assert_same_tables(whole, out)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("quarter", [0, 1, 2, 3])
 def test_a_sweep_killed_at_a_random_time_and_resumed_equals_an_uninterrupted_one(
         quarter, tmp_path, whole, sweep_seconds):
@@ -158,6 +161,7 @@ def test_a_sweep_killed_at_a_random_time_and_resumed_equals_an_uninterrupted_one
     assert_same_tables(whole, out)
 
 
+@pytest.mark.slow
 def test_a_sweep_killed_twice_and_resumed_on_dask_equals_the_serial_one(tmp_path, whole):
     pytest.importorskip("dask.distributed")
     out = tmp_path / "study"
@@ -167,6 +171,7 @@ def test_a_sweep_killed_twice_and_resumed_on_dask_equals_the_serial_one(tmp_path
     assert_same_tables(whole, out)
 
 
+@pytest.mark.slow
 def test_a_precision_sweep_killed_and_resumed_reaches_the_same_replications(tmp_path):
     def precise(out: Path, **options):
         return sweep(base(), GRID, precision_mt_per_year=0.3, jobs=1, out=out, figures=False,
@@ -265,14 +270,14 @@ def test_the_rerun_command_of_a_failure_runs_exactly_that_replication(
 
 
 def test_a_worker_that_dies_is_a_clear_error_and_keeps_what_was_stored(tmp_path, monkeypatch):
-    real = sim.executors.run_replication
+    real = sim.experiments.executors.run_replication
 
     def run(scenario, replication, seed=None):
         if scenario.fleet.tankers == 7 and replication == 9:
             os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
         return real(scenario, replication, seed)
 
-    monkeypatch.setattr(sim.executors, "run_replication", run)
+    monkeypatch.setattr(sim.experiments.executors, "run_replication", run)
     out = tmp_path / "study"
     with pytest.raises(RunFailure, match="a worker process died") as info:
         run_sweep(out, jobs=2)
@@ -285,7 +290,7 @@ def test_a_worker_that_dies_is_a_clear_error_and_keeps_what_was_stored(tmp_path,
 def _hold_directory(out: Path, ready: multiprocessing.Event) -> None:
     """Child process: a sweep that has opened ``out`` and is still running."""
     plan = plan_sweep(base(), GRID, replications=REPS)
-    with sim.output.ResultsDir.open(out, plan.sweep_id, resume=False):
+    with sim.experiments.results_dir.ResultsDir.open(out, plan.sweep_id, resume=False):
         ready.set()
         time.sleep(60)
 

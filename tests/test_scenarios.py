@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from sim.errors import ScenarioError
-from sim.loader import known_paths, load_scenario
-from sim.scenario import Scenario
+from sim.scenario.loader import load_scenario
+from sim.scenario.paths import known_paths
+from sim.scenario.schema import Scenario
 
 SHIPPED = sorted(Path("scenarios").glob("*.toml"))
 

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import simpy
 
-from sim.berths import BerthGroup
-from sim.bound import capacity_bound
-from sim.disruption import OutageProcess
-from sim.model import run_replication
-from sim.scenario import Disruption
+from sim.analysis.bound import capacity_bound
+from sim.model.berths import BerthGroup
+from sim.model.outages import OutageProcess
+from sim.model.replication import run_replication
+from sim.scenario.schema import Disruption
 from tests.conftest import deterministic_scenario
 
 HOURS_PER_YEAR = 8760.0
@@ -88,6 +88,7 @@ def erlang_c_wait(arrival_rate, service_rate, servers):
     return top / bottom / (servers * service_rate - arrival_rate)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("servers", "rho"), [(1, 0.6), (3, 0.8)])
 def test_berth_group_matches_erlang_c(servers, rho):
     service_rate = 1 / 20.0  # a 20 h call
@@ -99,11 +100,9 @@ def test_berth_group_matches_erlang_c(servers, rho):
         berths = BerthGroup(env, "test", servers)
 
         def call(env=env, berths=berths, rng=rng):
-            req = berths.request()
-            yield req
-            berths.granted(req)
-            yield env.timeout(rng.exponential(1 / service_rate))
-            berths.release(req)
+            with berths.request() as req:
+                yield req
+                yield env.timeout(rng.exponential(1 / service_rate))
 
         def arrivals(env=env, rng=rng, berths=berths, call=call):
             yield env.timeout(0)
@@ -119,7 +118,7 @@ def test_berth_group_matches_erlang_c(servers, rho):
         env.process(arrivals())
         env.run(until=60_000)
         means.append(berths.waits.mean())
-        assert berths.occupancy(env.now) == pytest.approx(rho, rel=0.1)
+        assert berths.measure(env.now).occupancy == pytest.approx(rho, rel=0.1)
     means = np.array(means)
     half = 1.96 * means.std(ddof=1) / math.sqrt(len(means))
     assert abs(means.mean() - erlang_c_wait(arrival_rate, service_rate, servers)) <= half
@@ -134,8 +133,8 @@ def test_berth_group_matches_erlang_c(servers, rho):
 def test_the_ceiling_is_an_upper_bound_when_diversion_feeds_the_chain(overrides):
     """Diversion happens only while the Russian route is down, so the ceiling must average
     the surplus over outage states, not take it at the mean capacity."""
-    from sim.experiment import run_replications
-    from sim.loader import load_scenario
+    from sim.scenario.loader import load_scenario
+    from sim.study import run_replications
 
     sc = load_scenario("scenarios/base.toml", overrides).scenario
     frame = run_replications(sc, replications=8, jobs=1)

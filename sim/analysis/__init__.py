@@ -1,0 +1,1 @@
+"""Analysis: the deterministic ceiling, statistics with honest intervals, theory formulas."""

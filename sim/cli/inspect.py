@@ -1,0 +1,54 @@
+"""``python -m sim show|bound|schema``: look at a scenario without running it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from sim.cli.options import load, scenario_arguments
+
+
+def add_parsers(sub: Any) -> None:
+    """Add the ``show``, ``bound`` and ``schema`` commands."""
+    show = sub.add_parser("show", help="print the fully resolved scenario")
+    scenario_arguments(show)
+    show.set_defaults(handler=show_scenario)
+
+    bound = sub.add_parser("bound", help="deterministic capacity ceiling of the chain")
+    scenario_arguments(bound)
+    bound.add_argument("--json", action="store_true", help="print JSON")
+    bound.set_defaults(handler=show_bound)
+
+    schema = sub.add_parser("schema", help="print the scenario JSON Schema")
+    schema.set_defaults(handler=show_schema)
+
+
+def show_scenario(args: argparse.Namespace) -> int:
+    """Print the resolved scenario as JSON."""
+    print(json.dumps(load(args).scenario.model_dump(mode="json"), indent=2))
+    return 0
+
+
+def show_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of scenario files."""
+    from sim.scenario.schema import Scenario
+
+    print(json.dumps(Scenario.model_json_schema(), indent=2))
+    return 0
+
+
+def show_bound(args: argparse.Namespace) -> int:
+    """Print the deterministic ceiling, stage by stage."""
+    from sim.analysis.bound import capacity_bound
+
+    bound = capacity_bound(load(args).scenario)
+    if args.json:
+        print(json.dumps(bound.as_dict(), indent=2))
+        return 0
+    print(f"Deterministic capacity ceiling of {args.scenario} (Mt/yr, no weather):")
+    for stage, limit in bound.stages().items():
+        mark = "  <- binds" if stage == bound.binding else ""
+        print(f"  {stage:<16} {limit:8.2f}{mark}")
+    print(f"  {'ceiling':<16} {bound.ceiling_mt_per_year:8.2f}")
+    return 0

@@ -1,0 +1,106 @@
+"""``python -m sim sweep SCENARIO``: one or two fields over a grid, into a results directory."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sim.cli.options import (
+    check_jobs,
+    load,
+    non_negative_int,
+    positive_float,
+    positive_int,
+    scenario_arguments,
+)
+from sim.errors import NO_VALUE, ScenarioError
+
+
+def add_parsers(sub: Any) -> None:
+    """Add the ``sweep`` command."""
+    sw = sub.add_parser("sweep", help="vary one or two fields over a grid (capacity curves)")
+    scenario_arguments(sw)
+    sw.add_argument("--param", dest="params", action="append", default=[], metavar="PATH",
+                    help="dotted field to vary (once or twice); default: the [sweep] table")
+    sw.add_argument("--values", dest="values", action="append", default=[], metavar="LIST",
+                    help="values for the matching --param: a,b,c or START:STOP:COUNT")
+    count = sw.add_mutually_exclusive_group()
+    count.add_argument("--replications", type=positive_int, help="replications per point")
+    count.add_argument("--precision", type=positive_float, metavar="HALF_WIDTH",
+                       help="add replications until the 95%% half-width of the Trans-Caspian "
+                       "mean is at most this (Mt/yr)")
+    sw.add_argument("--seed", type=non_negative_int, help="root seed (overrides run.seed)")
+    sw.add_argument("--independent-streams", action="store_true",
+                    help="give every point its own random streams (no common random numbers)")
+    sw.add_argument("--jobs", type=positive_int, default=None,
+                    help="worker processes (default: all cores)")
+    sw.add_argument("--executor", choices=["process", "dask"], default="process")
+    sw.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler to join (with "
+                    "--executor dask); default: a local cluster")
+    sw.add_argument("--out", metavar="DIR", help="results directory (default: runs/NAME-TIME)")
+    sw.add_argument("--resume", action="store_true", help="continue an interrupted sweep in --out")
+    sw.add_argument("--on-error", choices=["stop", "record"], default="stop",
+                    help="a failing replication stops the sweep (default) or is recorded")
+    sw.add_argument("--csv", action="store_true", help="also write replications.csv")
+    sw.add_argument("--no-figures", action="store_true", help="skip drawing figures")
+    sw.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run the sweep, print its table and say where the results are."""
+    from sim.report.tables import sweep_table
+    from sim.study import sweep
+
+    parameters = _sweep_parameters(args)
+    _check_sweep_options(args)
+    loaded = load(args)
+    out = args.out if args.out is not None else _default_out(loaded.scenario.name)
+    result = sweep(loaded, parameters, replications=args.replications,
+                   precision_mt_per_year=args.precision, seed=args.seed,
+                   common_random_numbers=not args.independent_streams, jobs=args.jobs,
+                   executor=args.executor, scheduler=args.scheduler, out=out,
+                   resume=args.resume, on_error=args.on_error, csv=args.csv,
+                   figures=not args.no_figures, progress=True,
+                   command_line=["python", "-m", "sim", *sys.argv[1:]])
+    paths = args.params or [p.path for p in loaded.scenario.sweep.parameters]
+    print(sweep_table(result.summary, [c for c in result.summary.columns if c in paths]))
+    print(f"\nResults in {result.out}/ (summary.csv, replications.parquet, figures/)")
+    if result.failures:
+        print(f"{len(result.failures)} replications failed; see {result.out}/failures.json",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def _sweep_parameters(args: argparse.Namespace) -> dict[str, list[Any]] | None:
+    """Check and parse the --param/--values pairs (None: use the [sweep] table)."""
+    from sim.scenario.grid import parse_values
+
+    if len(args.params) != len(args.values):
+        raise ScenarioError("--values", "", NO_VALUE, f"{len(args.params)} --param but "
+                            f"{len(args.values)} --values; give one --values for every --param")
+    if len(set(args.params)) != len(args.params):
+        duplicate = next(p for p in args.params if args.params.count(p) > 1)
+        raise ScenarioError("--param", duplicate, NO_VALUE, "the same field is given twice")
+    if not args.params:
+        return None
+    return {path: parse_values(text, path) for path, text in zip(args.params, args.values,
+                                                                 strict=True)}
+
+def _check_sweep_options(args: argparse.Namespace) -> None:
+    """Options that only make sense together."""
+    if args.resume and args.out is None:
+        raise ScenarioError("--resume", "", NO_VALUE, "needs --out DIR (the directory of the "
+                            "interrupted sweep)")
+    if args.scheduler and args.executor != "dask":
+        raise ScenarioError("--scheduler", "", args.scheduler, "needs --executor dask")
+    check_jobs(args)
+
+def _default_out(name: str) -> Path:
+    """``runs/NAME-TIME``, with the scenario name reduced to safe file-name characters."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "sweep"
+    return Path("runs") / f"{safe[:60]}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"

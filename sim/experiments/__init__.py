@@ -1,0 +1,1 @@
+"""Experiments: plans of scenario points, the one runner, back ends and the results directory."""

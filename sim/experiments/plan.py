@@ -1,0 +1,179 @@
+"""Experiment plans: which scenario points to run, with which seeds and how many replications.
+
+A :class:`Plan` holds everything that determines an experiment's numbers: the
+base scenario, the swept fields and their values, the validated scenario of
+every point, the root seed and the replication rule (a fixed count, or
+"until the 95% half-width of the Trans-Caspian mean is small enough"). ``run``
+is a one-point plan (:func:`plan_run`), ``sweep`` a grid (:func:`plan_sweep`);
+both go to the same :class:`~sim.experiments.runner.Runner`.
+
+Replication k uses the same random streams at every point (common random
+numbers) unless ``common_random_numbers`` is off, so differences between points
+are differences between scenarios.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.analysis.stats import half_width
+from sim.errors import NO_VALUE, ScenarioError
+from sim.scenario.build import with_overrides
+from sim.scenario.grid import sweep_grid
+from sim.scenario.schema import Scenario
+from sim.scenario.settings import MAX_SIMULATED_YEARS_PER_RUN
+from sim.units import DAYS_PER_YEAR
+
+#: The column whose CI decides the replications of a point in precision mode.
+PRECISION_COLUMN = "transcaspian_mt_per_year"
+#: Most replications one sweep may hold: each is a ~3 kB row kept in memory until the
+#: tables are written, so this is ~3 GB.
+MAX_SWEEP_REPLICATIONS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Point:
+    """One point of a plan: the values of the swept fields and the resulting scenario."""
+
+    index: int
+    values: dict[str, Any]
+    scenario: Scenario
+    seed: int
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything that determines a sweep's numbers."""
+
+    base: Scenario
+    parameters: tuple[tuple[str, tuple[Any, ...]], ...]
+    points: tuple[Point, ...]
+    seed: int
+    common_random_numbers: bool
+    replications: int
+    precision_mt_per_year: float | None
+    min_replications: int
+    max_replications: int
+
+    @property
+    def paths(self) -> list[str]:
+        """Dotted paths of the swept fields."""
+        return [path for path, _ in self.parameters]
+
+    def identity(self) -> dict[str, Any]:
+        """Return the inputs that define this sweep's results (hashed into ``sweep_id``)."""
+        return {"scenario": self.base.model_dump(mode="json"),
+                "parameters": [[p, list(v)] for p, v in self.parameters], "seed": self.seed,
+                "common_random_numbers": self.common_random_numbers,
+                "replications": None if self.precision_mt_per_year else self.replications,
+                "precision_mt_per_year": self.precision_mt_per_year,
+                "min_replications": self.min_replications,
+                "max_replications": self.max_replications}
+
+    @property
+    def sweep_id(self) -> str:
+        """SHA-256 of :meth:`identity`."""
+        return sha256(self.identity())
+
+    @property
+    def most_replications_per_point(self) -> int:
+        """The most replications any point can need (the budget of the sweep)."""
+        return self.max_replications if self.precision_mt_per_year else self.replications
+
+    def target(self, values_by_rep: Mapping[int, float]) -> tuple[int, bool]:
+        """Replications a point needs given its stored Trans-Caspian values: (count, final?)."""
+        if self.precision_mt_per_year is None:
+            return self.replications, True
+        n = self.min_replications
+        while True:
+            if any(k not in values_by_rep for k in range(n)):
+                return n, False
+            hw = half_width([values_by_rep[k] for k in range(n)])
+            if hw <= self.precision_mt_per_year or n >= self.max_replications:
+                return n, True
+            grow = math.ceil(n * (hw / self.precision_mt_per_year) ** 2 * 1.1)
+            n = min(self.max_replications, max(n + self.min_replications // 2, grow))
+
+def plan_sweep(base: Scenario, parameters: Mapping[str, Sequence[Any]] | None = None,
+               replications: int | None = None, precision_mt_per_year: float | None = None,
+               seed: int | None = None, common_random_numbers: bool = True) -> Plan:
+    """Validate a sweep and build its points (nothing is run or written)."""
+    settings = base.sweep
+    in_table = parameters is None
+    if parameters is None:
+        parameters = {p.path: p.values for p in settings.parameters}
+    where = "[sweep]" if in_table else "--values"
+    if not parameters:
+        raise ScenarioError("--param", "", NO_VALUE, "no --param given and the scenario has no "
+                            "[sweep] parameters")
+    if len(parameters) > 2:
+        raise ScenarioError("--param", ", ".join(parameters), NO_VALUE,
+                            f"{len(parameters)} fields; a sweep varies one or two")
+    if replications is not None and precision_mt_per_year is not None:
+        raise ScenarioError("--precision", "", NO_VALUE, "give --replications or --precision, "
+                            "not both")
+    if replications is not None:  # the schema's limits for a sweep's replications
+        with_overrides(base, {"sweep.replications": replications}, "--replications")
+    if seed is not None:
+        with_overrides(base, {"run.seed": seed}, "--seed")
+    root_seed = base.run.seed if seed is None else seed
+    grid = sweep_grid(base, list(parameters.items()), where, in_table)
+    points = tuple(
+        Point(index, values, scenario,
+                   root_seed if common_random_numbers else _independent_seed(root_seed, index))
+        for index, (values, scenario) in enumerate(grid))
+    plan = Plan(
+        base=base, parameters=tuple((p, tuple(v)) for p, v in parameters.items()),
+        points=points, seed=root_seed, common_random_numbers=common_random_numbers,
+        replications=replications or settings.replications,
+        precision_mt_per_year=(precision_mt_per_year if precision_mt_per_year is not None
+                               else (None if replications else settings.precision_mt_per_year)),
+        min_replications=settings.min_replications, max_replications=settings.max_replications)
+    _check_size(plan, "--precision" if precision_mt_per_year else
+                "--replications" if replications else "[sweep]")
+    return plan
+
+
+def plan_run(scenario: Scenario, replications: int | None = None, seed: int | None = None
+             ) -> Plan:
+    """A one-point plan: ``replications`` of ``scenario`` (default: its ``run`` settings)."""
+    n = scenario.run.replications if replications is None else replications
+    root_seed = scenario.run.seed if seed is None else seed
+    return Plan(base=scenario, parameters=(), points=(Point(0, {}, scenario, root_seed),),
+                seed=root_seed, common_random_numbers=True, replications=n,
+                precision_mt_per_year=None, min_replications=n, max_replications=n)
+
+
+def _check_size(plan: Plan, where: str) -> None:
+    """Refuse a sweep whose table would not fit in memory or whose run time is absurd."""
+    per_point = plan.most_replications_per_point
+    count = len(plan.points) * per_point
+    shown = f"{len(plan.points):,} points x {per_point:,} replications"
+    if count > MAX_SWEEP_REPLICATIONS:
+        raise ScenarioError(where, "sweep size", NO_VALUE,
+                            f"{shown}; a sweep may hold at most {MAX_SWEEP_REPLICATIONS:,} "
+                            "replications (each is a ~3 kB row kept in memory, so ~3 GB): use "
+                            "fewer points or replications")
+    years = per_point * sum((p.scenario.run.warmup_days + p.scenario.run.horizon_days)
+                            / DAYS_PER_YEAR for p in plan.points)
+    if years > MAX_SIMULATED_YEARS_PER_RUN:
+        raise ScenarioError(where, "sweep size", NO_VALUE,
+                            f"{shown} is {years:,.0f} simulated years; a sweep may simulate "
+                            f"at most {MAX_SIMULATED_YEARS_PER_RUN:,} (about 0.02 s of CPU each, "
+                            "~6 core-hours): use fewer points, replications or a shorter "
+                            "horizon")
+
+def _independent_seed(seed: int, point: int) -> int:
+    """Return a point's own root seed when common random numbers are off."""
+    state = np.random.SeedSequence([seed, point]).generate_state(1, dtype=np.uint64)[0]
+    return int(state >> np.uint64(1))
+
+def sha256(data: Any) -> str:
+    """SHA-256 of ``data`` as canonical JSON."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()

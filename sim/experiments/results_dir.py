@@ -1,0 +1,392 @@
+"""The results directory of a sweep: atomic files, a lock, a manifest, resumable parts.
+
+Layout::
+
+    DIR/manifest.json            what was run (resolved scenario, hash, seeds, command, times,
+                                 and a command that reruns each point)
+    DIR/scenario.toml            the resolved scenario the points were derived from
+    DIR/parts/*.parquet          replications as they complete (one file per chunk)
+    DIR/replications.parquet     every replication, sorted by point and replication
+    DIR/replications.csv         the same, on request (--csv)
+    DIR/summary.csv              one row per point: mean, CI, P5/P50/P95 of every KPI
+    DIR/failures.json            replications that raised (point, replication, seed, error,
+                                 and a command that reruns that replication alone)
+    DIR/figures/*.png|svg        capacity curve, probability of the target, binding chart
+
+Every file is written to a temporary name in the same directory, flushed to disk
+and renamed into place, so a killed sweep leaves only whole files (and perhaps a
+stray ``.*.tmp``, removed on resume). An exclusive ``flock`` on ``DIR/.lock``,
+taken before anything in the directory is examined, keeps a second sweep out of
+a directory that one is writing. Any failure to write (read-only, disk full)
+is an :class:`~sim.errors.OutputError` naming the file; files already stored
+are never touched by a failed write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pandas as pd
+
+from sim.errors import OutputError
+
+MANIFEST = "manifest.json"
+PARTS = "parts"
+LOCK = ".lock"
+FAILURES = "failures.json"
+UNREADABLE = ".unreadable"
+
+
+def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write a file by ``write(handle)`` to a temporary name, fsync, then rename into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    """Return the process umask (read without changing it for longer than a moment)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def storing(path: Path) -> Iterator[None]:
+    """Turn a failure to write below ``path`` into an OutputError naming it and the reason."""
+    try:
+        yield
+    except OSError as exc:
+        target = exc.filename or path
+        raise OutputError(f"{target}: cannot write results ({exc.strerror or exc})") from None
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Atomically write ``data`` as indented JSON."""
+    text = json.dumps(data, indent=2, default=str).encode()
+    atomic_write(path, lambda handle: handle.write(text))
+
+
+def write_text(path: Path, text: str) -> None:
+    """Atomically write UTF-8 text."""
+    data = text.encode()
+    atomic_write(path, lambda handle: handle.write(data))
+
+
+def write_parquet(path: Path, frame: pd.DataFrame) -> None:
+    """Atomically write a DataFrame as Parquet (types preserved)."""
+    atomic_write(path, lambda handle: frame.to_parquet(handle, index=False))
+
+
+def write_csv(path: Path, frame: pd.DataFrame) -> None:
+    """Atomically write a DataFrame as CSV."""
+    atomic_write(path, lambda handle: handle.write(frame.to_csv(index=False).encode()))
+
+
+class ResultsDir:
+    """An open, locked results directory for one sweep identified by ``sweep_id``.
+
+    ``path`` is the resolved directory (``..`` and symlinks followed before any
+    check). The directory remembers exactly what this command created (folders,
+    the lock file, the files it wrote), and a refusal or an empty stop removes
+    only those: never a file or folder that existed before the command started,
+    and never a file someone else put there meanwhile.
+    """
+
+    def __init__(self, path: Path, created_dirs: list[Path], lock_fd: int,
+                 lock_created: bool) -> None:
+        self.path, self._created_dirs, self._lock_fd = path, created_dirs, lock_fd
+        self._lock_created = lock_created
+        self._written: set[Path] = set()
+
+    @property
+    def created(self) -> bool:
+        """Whether this sweep created the directory."""
+        return bool(self._created_dirs)
+
+    @classmethod
+    @contextlib.contextmanager
+    def open(cls, out: str | Path, sweep_id: str, resume: bool) -> Iterator[ResultsDir]:
+        """Create or reopen ``path`` for the sweep ``sweep_id``; refuse any other sweep's.
+
+        The lock is taken first, so the checks that follow cannot race with
+        another sweep starting on the same directory.
+        """
+        path = resolve_out(out)
+        if path.exists() and not path.is_dir():
+            raise OutputError(f"{path}: exists and is not a directory; choose another --out")
+        if resume and not path.exists():
+            raise OutputError(f"{path}: nothing to resume (no such directory)")
+        created_dirs = _make_directory(path)
+        lock_created = not (path / LOCK).exists()
+        try:
+            lock_fd = _lock(path)
+        except BaseException:
+            _undo(path, created_dirs, lock_created=False, parts_created=False)
+            raise
+        try:
+            parts_created = False
+            try:
+                _check_reuse(path, sweep_id, resume)
+                with storing(path):
+                    _remove_temporaries(path)
+                    parts_created = not (path / PARTS).exists()
+                    (path / PARTS).mkdir(exist_ok=True)
+                    _note_holder(lock_fd)
+            except BaseException:
+                _undo(path, created_dirs, lock_created, parts_created)
+                raise
+            yield cls(path, created_dirs, lock_fd, lock_created)
+        finally:
+            fcntl.flock(lock_fd, fcntl.LOCK_UN)
+            os.close(lock_fd)
+
+    def read_manifest(self) -> dict[str, Any] | None:
+        """Return the stored manifest, if any."""
+        return read_manifest(self.path)
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Store the manifest atomically."""
+        with storing(self.path):
+            write_json(self.path / MANIFEST, manifest)
+        self._written.add(self.path / MANIFEST)
+
+    def write_failures(self, failures: list[dict[str, Any]]) -> None:
+        """Store the list of failed replications atomically."""
+        with storing(self.path):
+            write_json(self.path / FAILURES, failures)
+        self._written.add(self.path / FAILURES)
+
+    def write_text(self, name: str, text: str) -> None:
+        """Store a text file (e.g. the resolved scenario) atomically."""
+        with storing(self.path):
+            write_text(self.path / name, text)
+        self._written.add(self.path / name)
+
+    def part_path(self, point: int, first: int, last: int) -> Path:
+        """File name of the part holding replications ``first..last`` of ``point``."""
+        return self.path / PARTS / f"point-{point:04d}-reps-{first:06d}-{last:06d}.parquet"
+
+    def store_part(self, point: int, replications: list[int], frame: pd.DataFrame) -> None:
+        """Store one chunk's rows as a part file."""
+        with storing(self.path):
+            write_parquet(self.part_path(point, min(replications), max(replications)), frame)
+
+    def stored_parts(self) -> pd.DataFrame | None:
+        """Every replication stored in parts so far (None if there are none).
+
+        A part that cannot be read (it should not happen: parts are written
+        atomically) is renamed ``*.unreadable`` and its replications run again.
+        """
+        frames = []
+        for file in sorted((self.path / PARTS).glob("point-*.parquet")):
+            try:
+                frames.append(pd.read_parquet(file))
+            except (OSError, ValueError):
+                with storing(self.path):
+                    file.rename(file.with_name(file.name + UNREADABLE))
+        return pd.concat(frames, ignore_index=True) if frames else None
+
+    def holds_results(self) -> bool:
+        """Whether any replication or failure has been stored."""
+        return (self.path / FAILURES).exists() or any((self.path / PARTS).glob("*.parquet"))
+
+    def discard_if_unused(self) -> None:
+        """Remove what this sweep created if it created the directory and stored nothing.
+
+        Only the files this command wrote, its lock file, an empty parts folder and
+        the (then empty) folders it created go; anything else keeps them in place.
+        """
+        if not self.created or self.holds_results():
+            return
+        for file in self._written:
+            file.unlink(missing_ok=True)
+        _undo(self.path, self._created_dirs, self._lock_created, parts_created=True)
+
+
+def resolve_out(out: str | Path) -> Path:
+    """The results directory ``out`` as an absolute path, ``..`` and symlinks resolved.
+
+    Resolving first means every later check and every removal acts on the
+    directory the name really points to (``new/..`` is the current directory,
+    not a new folder). An empty name is refused.
+    """
+    text = os.fspath(out)
+    if not text.strip():
+        raise OutputError("--out: empty directory name; give a directory, e.g. runs/study")
+    if "\x00" in text:
+        raise OutputError(f"--out: {text!r}: a directory name cannot contain a NUL byte")
+    try:
+        return Path(os.path.realpath(text))
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"--out: {text!r}: not a usable directory name ({exc})") from None
+
+
+def read_manifest(path: Path) -> dict[str, Any] | None:
+    """Read ``path/manifest.json`` or return None; a broken one is a clear error."""
+    file = path / MANIFEST
+    if not file.exists():
+        return None
+    try:
+        manifest = json.loads(file.read_text())
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"{file}: unreadable manifest ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise OutputError(f"{file}: unreadable manifest (not a JSON object)")
+    return manifest
+
+
+def _make_directory(path: Path) -> list[Path]:
+    """Create ``path`` (and missing parents); return the folders created, outermost first.
+
+    ``path`` must already be resolved (:func:`resolve_out`), so that every folder
+    listed is one this command really made.
+    """
+    missing = []
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    created: list[Path] = []
+    try:
+        for folder in reversed(missing):
+            folder.mkdir()
+            created.append(folder)
+    except FileExistsError:  # made by someone else meanwhile: not ours to remove
+        if not path.is_dir():
+            _remove_empty(created)
+            raise OutputError(f"{path}: cannot create the results directory") from None
+    except OSError as exc:
+        _remove_empty(created)
+        raise OutputError(f"{path}: cannot create the results directory "
+                          f"({exc.strerror or exc})") from None
+    return created
+
+
+def _lock(path: Path) -> int:
+    """Take the directory's exclusive lock; refuse if another sweep holds it."""
+    lock_file = path / LOCK
+    try:
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write results here ({exc.strerror})") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = _read_holder(fd)
+        os.close(fd)
+        raise OutputError(f"{path}: another sweep is writing to this directory ({holder}); "
+                          "wait for it to finish or choose another --out") from None
+    return fd
+
+
+def _note_holder(fd: int) -> None:
+    """Write who holds the lock into the lock file (once the directory is accepted)."""
+    note = f"pid {os.getpid()}, since {datetime.now(UTC).isoformat(timespec='seconds')}"
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, note.encode(), 0)
+
+
+def _read_holder(fd: int) -> str:
+    """Who holds the lock, as noted in the lock file."""
+    try:
+        note = os.pread(fd, 200, 0).decode(errors="replace").strip()
+    except OSError:
+        note = ""
+    return note or "process unknown"
+
+
+def _check_reuse(path: Path, sweep_id: str, resume: bool) -> None:
+    """Refuse a directory that holds another sweep, or this one without --resume."""
+    manifest = read_manifest(path)
+    if manifest is None:
+        if not _holds_nothing(path):
+            raise OutputError(f"{path}: directory is not empty and holds no sweep; choose "
+                              "another --out")
+        return  # nothing was stored yet: starting and resuming are the same
+    if manifest.get("sweep_id") != sweep_id:
+        name = (manifest.get("scenario") or {}).get("name", "?")
+        raise OutputError(f"{path}: holds another sweep ({name}, id "
+                          f"{str(manifest.get('sweep_id', '?'))[:12]}); choose another --out")
+    if not resume:
+        raise OutputError(f"{path}: already holds this sweep (status "
+                          f"{manifest.get('status', '?')}); pass --resume to continue it")
+
+
+def _holds_nothing(path: Path) -> bool:
+    """Tell whether ``path`` holds only what a sweep leaves before its manifest.
+
+    That is the lock file, an empty parts folder, and a temporary of the
+    manifest or scenario file cut short by a kill; any other file (a user's
+    ``notes.tmp`` included) means the directory is not ours.
+    """
+    for entry in path.iterdir():
+        if entry.name == LOCK or _is_our_temporary(entry.name, _OWN_FILES):
+            continue
+        if entry.name == PARTS and entry.is_dir() and not any(entry.iterdir()):
+            continue
+        return False
+    return True
+
+
+#: Files a sweep writes in its results directory (temporaries are ``.NAME.XXXXXXXX.tmp``).
+_OWN_FILES = re.compile(r"manifest\.json|scenario\.toml|failures\.json|summary\.csv"
+                        r"|replications\.(parquet|csv)")
+_OWN_PARTS = re.compile(r"point-\d{4}-reps-\d{6}-\d{6}\.parquet")
+_OWN_FIGURES = re.compile(r"[a-z0-9_]+\.(png|svg)")
+
+
+def _is_our_temporary(name: str, own: re.Pattern[str]) -> bool:
+    """Whether ``name`` is a temporary that :func:`atomic_write` makes for one of ``own``."""
+    match = re.fullmatch(r"\.(.+)\.[a-z0-9_]{8}\.tmp", name)
+    return match is not None and own.fullmatch(match.group(1)) is not None
+
+
+def _remove_temporaries(path: Path) -> None:
+    """Delete the temporaries a killed sweep left behind (called under the lock).
+
+    Only names :func:`atomic_write` makes for the sweep's own files are removed.
+    """
+    for folder, own in ((path, _OWN_FILES), (path / PARTS, _OWN_PARTS),
+                        (path / "figures", _OWN_FIGURES)):
+        if folder.is_dir():
+            for tmp in folder.glob(".*.tmp"):
+                if _is_our_temporary(tmp.name, own):
+                    tmp.unlink(missing_ok=True)
+
+
+def _undo(path: Path, created_dirs: list[Path], lock_created: bool,
+          parts_created: bool) -> None:
+    """Remove what opening the directory created: lock, parts folder, new folders (if empty)."""
+    if lock_created:
+        (path / LOCK).unlink(missing_ok=True)
+    if parts_created:
+        with contextlib.suppress(OSError):
+            (path / PARTS).rmdir()
+    _remove_empty(created_dirs)
+
+
+def _remove_empty(created_dirs: list[Path]) -> None:
+    """Remove the folders this command created, innermost first, where they are empty."""
+    for folder in reversed(created_dirs):
+        with contextlib.suppress(OSError):
+            folder.rmdir()

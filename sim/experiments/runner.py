@@ -1,0 +1,162 @@
+"""The one runner: a plan's replications on a back end, stored as they complete.
+
+``run`` and ``sweep`` both hand a :class:`~sim.experiments.plan.Plan` to
+:class:`Runner`. It asks the plan which replications each point still needs
+(a fixed count, or precision rounds that depend only on stored results), cuts
+them into chunks, runs them on a back end, stores each chunk (as a part file
+when there is a results directory) and returns the per-replication table. A
+replication that raises is reported the same way everywhere: with its point,
+replication and seed and a command that reruns it alone; the runner stops
+(:class:`~sim.errors.ReplicationError`) or records it (``on_error``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from tqdm import tqdm
+
+from sim.errors import ReplicationError, ScenarioError
+from sim.experiments.executors import Backend, Chunk, Failure, chunk_size, chunks_for, make_backend
+from sim.experiments.plan import PRECISION_COLUMN, Plan
+from sim.experiments.results_dir import ResultsDir
+from sim.model.results import ReplicationResult, result_columns
+from sim.scenario.toml_io import toml_value
+
+
+@dataclass(frozen=True)
+class ScenarioSource:
+    """Where a plan's base scenario came from, so that a replication can be rerun alone."""
+
+    file: str | None = None  # the scenario file (None: built in Python)
+    overrides: tuple[str, ...] = ()  # PATH=VALUE overrides applied on top of it
+
+
+@dataclass
+class RunOutcome:
+    """The per-replication table (point, swept values, result fields) and the failures."""
+
+    replications: pd.DataFrame
+    failures: list[Failure] = field(default_factory=list)
+
+
+class Runner:
+    """Schedules a plan's chunks on a back end, stores what completes, tracks what is done."""
+
+    def __init__(self, plan: Plan, jobs: int, executor: str = "process",
+                 scheduler: str | None = None, on_error: str = "stop", progress: bool = False,
+                 source: ScenarioSource | None = None) -> None:
+        if on_error not in {"stop", "record"}:
+            raise ScenarioError("--on-error", "", on_error, "must be 'stop' or 'record'")
+        self.plan, self.jobs, self.on_error = plan, jobs, on_error
+        self.executor, self.scheduler, self.progress = executor, scheduler, progress
+        self.source = source or ScenarioSource()
+        self.rows: dict[int, dict[int, dict[str, Any]]] = {p.index: {} for p in plan.points}
+        self.failures: list[Failure] = []
+
+    def done_counts(self) -> dict[int, int]:
+        """Replications stored per point."""
+        return {point: len(rows) for point, rows in self.rows.items()}
+
+    def run(self, results_dir: ResultsDir | None = None) -> RunOutcome:
+        """Run until every point has its replications; return the table (sorted)."""
+        if results_dir is not None:
+            self._load(results_dir)
+        bar = tqdm(total=0, unit="rep", disable=None if self.progress else True,
+                   desc=f"{len(self.plan.points)} points")
+        with contextlib.ExitStack() as stack:
+            stack.callback(bar.close)
+            backend: Backend | None = None
+            while todo := self._missing_chunks():
+                bar.total = bar.n + sum(len(c.replications) for c in todo)
+                bar.refresh()
+                if backend is None:
+                    backend = stack.enter_context(
+                        make_backend(self.executor, self.jobs, self.scheduler))
+                for done in backend.run_unordered(todo):
+                    self._store(done.results, done.chunk, results_dir)
+                    bar.set_postfix_str(f"{self._points_done()}/{len(self.plan.points)} "
+                                        "points done", refresh=False)
+                    bar.update(len(done.chunk.replications))
+                    if done.failures:
+                        self._fail(done.failures, results_dir)
+        return RunOutcome(self._table(), list(self.failures))
+
+    def describe(self, failure: Failure) -> dict[str, Any]:
+        """Describe a failure for failures.json: where, what, and how to rerun it alone."""
+        return {"point": failure.point, "values": self.plan.points[failure.point].values,
+                "replication": failure.replication, "seed": failure.seed,
+                "error": failure.error, "rerun": self.rerun_replication(failure)}
+
+    def rerun_replication(self, failure: Failure) -> str:
+        """Return a shell command that runs exactly the failed replication again."""
+        values = self.plan.points[failure.point].values
+        sets = [*self.source.overrides,
+                *(f"{path}={toml_value(value)}" for path, value in values.items())]
+        scenario = (f"load_scenario({json.dumps(self.source.file)}, {json.dumps(sets)}).scenario"
+                    if self.source.file is not None else "SCENARIO")
+        code = ("from sim.scenario.loader import load_scenario; "
+                "from sim.model.replication import run_replication; "
+                f"print(run_replication({scenario}, {failure.replication}, {failure.seed}))")
+        return shlex.join(["python", "-c", code])
+
+    def _points_done(self) -> int:
+        """Points that hold every replication they will get."""
+        done = 0
+        for point in self.plan.points:
+            rows = self.rows[point.index]
+            target, final = self.plan.target({k: r[PRECISION_COLUMN] for k, r in rows.items()})
+            done += final and all(k in rows for k in range(target))
+        return done
+
+    def _missing_chunks(self) -> list[Chunk]:
+        """Chunks of the replications each point still needs (failed ones are not retried)."""
+        failed = {(f.point, f.replication) for f in self.failures}
+        todo = []
+        for point in self.plan.points:
+            rows = self.rows[point.index]
+            target, _ = self.plan.target({k: r[PRECISION_COLUMN] for k, r in rows.items()})
+            missing = [k for k in range(target)
+                       if k not in rows and (point.index, k) not in failed]
+            size = chunk_size(len(missing) * len(self.plan.points), self.jobs)
+            todo += chunks_for(point.index, point.scenario, point.seed, missing, size)
+        return todo
+
+    def _store(self, results: Sequence[ReplicationResult], chunk: Chunk,
+               results_dir: ResultsDir | None) -> None:
+        point = self.plan.points[chunk.point]
+        rows = [{"point": point.index, **point.values, **r.as_dict()} for r in results]
+        if results_dir is not None and rows:
+            results_dir.store_part(point.index, [r.replication for r in results],
+                                   pd.DataFrame(rows))
+        for row in rows:
+            self.rows[point.index][row["replication"]] = row
+
+    def _fail(self, failures: list[Failure], results_dir: ResultsDir | None) -> None:
+        self.failures.extend(failures)
+        if results_dir is not None:
+            results_dir.write_failures([self.describe(f) for f in self.failures])
+        if self.on_error == "stop":
+            f = failures[0]
+            raise ReplicationError(f.point, self.plan.points[f.point].values, f.replication,
+                                   f.seed, f.error, self.rerun_replication(f))
+
+    def _load(self, results_dir: ResultsDir) -> None:
+        stored = results_dir.stored_parts()
+        if stored is None:
+            return
+        for row in stored.to_dict("records"):
+            self.rows[int(row["point"])][int(row["replication"])] = {str(k): v
+                                                                      for k, v in row.items()}
+
+    def _table(self) -> pd.DataFrame:
+        columns = ["point", *self.plan.paths, *result_columns()]
+        rows = [row for point in self.plan.points
+                for _, row in sorted(self.rows[point.index].items())]
+        return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,1 @@
+"""The export chain as a discrete-event simulation: resources, processes, one replication."""

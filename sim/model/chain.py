@@ -1,0 +1,156 @@
+"""The export chain of one replication: every resource, wired together on one SimPy environment.
+
+:class:`ExportChain` builds the resources from a scenario (with one random
+stream per source), moves pipeline crude in batches, starts every resource's
+measured period at the end of warm-up and collects what each measured. The
+chain never reads a figure out of a resource by name: each resource has
+``reset(now)`` and ``measure(now)``.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+import simpy
+
+from sim.model.berths import BerthGroup
+from sim.model.btc import BtcIntake
+from sim.model.other_traffic import OtherTraffic
+from sim.model.outages import DisruptedCapacity
+from sim.model.port import Port
+from sim.model.process import ProcessGenerator
+from sim.model.results import ChainRecords
+from sim.model.rng import Source, stream
+from sim.model.storage import TankFarm
+from sim.model.supply import SupplyNetwork
+from sim.model.tanker import Tanker, sailing_hours
+from sim.model.weather import WeatherGate
+from sim.scenario.schema import Aktau, Baku, Scenario
+from sim.units import HOURS_PER_DAY, mt_per_year_to_t_per_hour
+
+
+class Measured(Protocol):
+    """A resource that keeps its own statistics over a measured period."""
+
+    def reset(self, now: float) -> None:
+        """Start the measured period at ``now`` (h)."""
+
+
+class ExportChain:
+    """Every resource of one replication, wired together on one SimPy environment."""
+
+    def __init__(self, scenario: Scenario, replication: int, seed: int,
+                 env: simpy.Environment | None = None) -> None:
+        self.scenario = sc = scenario
+        self.replication, self.seed = replication, seed
+        self.env = env = simpy.Environment() if env is None else env
+
+        def rng(source: Source, index: int = 0) -> np.random.Generator:
+            return stream(seed, replication, source, index)
+
+        self.aktau = build_port(env, "aktau", sc.aktau, sc.aktau.loading_rate_t_per_hour,
+                                sc.fleet.cargo_t, rng(Source.WEATHER_AKTAU))
+        self.baku = build_port(env, "baku", sc.baku, sc.baku.unloading_rate_t_per_hour,
+                               sc.fleet.cargo_t, rng(Source.WEATHER_BAKU))
+        self.initial_inventory_t = self.aktau.tanks.physical_t + self.baku.tanks.physical_t
+
+        route = sc.russian_route
+        self.russian = DisruptedCapacity(
+            env, mt_per_year_to_t_per_hour(route.capacity_mt_per_year),
+            [(route.disruption, rng(Source.RUSSIAN_MAJOR)),
+             (route.minor_halts, rng(Source.RUSSIAN_MINOR))])
+        self.supply = SupplyNetwork(sc.supply, self.russian, sc.aktau.feeder_capacity_t_per_day,
+                                    self.aktau.tanks)
+        allowance_t_per_hour = mt_per_year_to_t_per_hour(sc.btc.allowance_mt_per_year)
+        self.btc = BtcIntake(
+            DisruptedCapacity(env, sc.btc.max_intake_t_per_day / HOURS_PER_DAY,
+                              [(sc.btc.disruption, rng(Source.BTC_OUTAGE))]),
+            allowance_t_per_hour,
+            allowance_t_per_hour * sc.btc.allowance_carryover_days * HOURS_PER_DAY,
+            self.baku.tanks, opening_stock_t=self.baku.tanks.physical_t)
+        self.other_traffic = OtherTraffic(env, self.aktau, sc.aktau.other_traffic_mt_per_year,
+                                          sc.aktau.other_traffic_cargo_t,
+                                          rng(Source.OTHER_TRAFFIC))
+
+        n = sc.fleet.tankers
+        stagger = nominal_cycle_hours(sc) / n if n else 0.0
+        self.tankers = [Tanker(env, i, sc.fleet, self.aktau, self.baku, rng(Source.TANKER, i),
+                               start_delay_hours=i * stagger) for i in range(n)]
+
+        self.warmup_hours = sc.run.warmup_days * HOURS_PER_DAY
+        self.end_hours = self.warmup_hours + sc.run.horizon_days * HOURS_PER_DAY
+        self._last_batch = 0.0
+        env.process(self._batches(sc.run.batch_interval_hours))
+        if self.warmup_hours > 0:
+            env.process(self._warmup())
+
+    # --- processes -----------------------------------------------------------------------
+
+    def _batches(self, interval_hours: float) -> ProcessGenerator:
+        while True:
+            yield self.env.timeout(interval_hours)
+            self._flow_batch()
+
+    def _flow_batch(self) -> None:
+        """Move pipeline crude for the time since the previous batch."""
+        now = self.env.now
+        self.supply.step(now - self._last_batch)
+        self.btc.step(now - self._last_batch)
+        self._last_batch = now
+
+    def _warmup(self) -> ProcessGenerator:
+        yield self.env.timeout(self.warmup_hours)
+        self._start_measuring()
+
+    def _start_measuring(self) -> None:
+        """Bring the flows up to now, then start every resource's measured period."""
+        now = self.env.now
+        self._flow_batch()
+        for resource in self.resources():
+            resource.reset(now)
+
+    def resources(self) -> list[Measured]:
+        """Every resource that keeps statistics of its own."""
+        return [self.supply, self.russian, self.btc, self.aktau, self.baku, self.other_traffic,
+                *self.tankers]
+
+    # --- running -------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Run warm-up and horizon, then bring the pipeline flows up to the end time."""
+        if self.warmup_hours == 0:
+            self._start_measuring()
+        self.env.run(until=self.end_hours)
+        self._flow_batch()
+
+    def measure(self) -> ChainRecords:
+        """What every resource measured over the measured period (call after :meth:`run`)."""
+        now = self.env.now
+        major, minor = self.russian.outages
+        return ChainRecords(
+            hours=now - self.warmup_hours, supply=self.supply.measure(now),
+            russian_major=major.measure(now), russian_minor=minor.measure(now),
+            aktau=self.aktau.measure(now), baku=self.baku.measure(now),
+            other_traffic_calls=self.other_traffic.measure(now),
+            tankers=tuple(tanker.measure(now) for tanker in self.tankers),
+            btc=self.btc.measure(now), upstream_storage_end_t=self.supply.upstream_t)
+
+
+def build_port(env: simpy.Environment, name: str, section: Aktau | Baku,
+               pump_rate_t_per_hour: float, cargo_t: float, weather_rng: np.random.Generator
+               ) -> Port:
+    """A port's berths, tank farm (full when no cargo of ``cargo_t`` fits) and weather gate."""
+    return Port(name, BerthGroup(env, f"{name} berths", section.berths),
+                TankFarm(env, f"{name} tanks", section.storage_t,
+                         section.initial_level_fraction * section.storage_t, cargo_t),
+                WeatherGate(env, section.weather, weather_rng), section.berthing_hours,
+                pump_rate_t_per_hour)
+
+
+def nominal_cycle_hours(scenario: Scenario) -> float:
+    """Round trip of one tanker without any waiting (h)."""
+    cargo = scenario.fleet.cargo_t
+    return (2 * sailing_hours(scenario.fleet)
+            + scenario.aktau.berthing_hours + cargo / scenario.aktau.loading_rate_t_per_hour
+            + scenario.baku.berthing_hours + cargo / scenario.baku.unloading_rate_t_per_hour)

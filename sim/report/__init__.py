@@ -1,0 +1,1 @@
+"""Reports: summaries of replication tables, text tables, figures and generated references."""

@@ -1,0 +1,84 @@
+"""The output reference (``docs/outputs.md``), generated from the result fields' metadata.
+
+Every column of ``replications.parquet``, every statistic of ``summary.csv`` and
+the groups of ``run --json`` come from :mod:`sim.model.results` and
+:mod:`sim.report.summary`; this renders them as Markdown, reading nothing else.
+``python tools/docs.py`` writes the file; a test fails when it is stale.
+"""
+
+from __future__ import annotations
+
+from sim.model.results import GROUPS, output_fields
+from sim.report.summary import (
+    CONTINUOUS_STATS,
+    INDICATOR_STATS,
+    POINT_COLUMNS,
+    STAT_MEANINGS,
+    stats_of,
+)
+
+COMMAND = "python tools/docs.py"
+
+
+def render() -> str:
+    """Render the output reference as Markdown (deterministic)."""
+    lines = [
+        "# Output reference",
+        "",
+        f"Generated from the result fields in `sim/model/results.py` by `{COMMAND}`; do not "
+        "edit by hand (`tests/test_docs.py` fails when it is stale).",
+        "",
+        "Every figure has one name, used verbatim in `run` output, `run --json`, "
+        "`replications.parquet` (and `--csv`), `summary.csv` and figure labels. Volumes are "
+        "Mt per simulated year of the measured period (warm-up excluded); `_per_year` counts "
+        "and days are per 365 days; shares are 0-1.",
+        "",
+        "## Per replication: `replications.parquet`, and `run --json` groups",
+        "",
+        "One row per replication of every point. A sweep adds `point` and one column per "
+        "swept field (its dotted path). `run --json` reports each field under its group with "
+        "the statistics below.",
+        "",
+        "| field | group | unit | summarised as | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    kinds = {"continuous": "mean, CI, P5/P50/P95", "indicator": "probability with Wilson CI",
+             "id": "not summarised"}
+    for group in GROUPS:
+        for f in (f for f in output_fields() if f.group == group):
+            lines.append(f"| `{f.name}` | {f.group} | {f.unit} | {kinds[f.kind]} | "
+                         f"{f.meaning} |")
+    lines += [
+        "",
+        "## Per point: `summary.csv`",
+        "",
+        "One row per point. Each summarised field `F` above gives the columns `F_STAT`:",
+        "",
+        "| STAT | for | meaning |",
+        "|---|---|---|",
+    ]
+    for stat in CONTINUOUS_STATS:
+        scope = "every field" if stat in INDICATOR_STATS else "continuous fields only"
+        lines.append(f"| `{stat}` | {scope} | {STAT_MEANINGS[stat]} |")
+    count = sum(len(stats_of(f)) for f in output_fields())
+    lines += [
+        "",
+        f"That is {count} statistic columns. Besides them, and the swept fields (one column "
+        "each, named by dotted path):",
+        "",
+        "| column | unit | meaning |",
+        "|---|---|---|",
+        *(f"| `{c.name}` | {c.unit} | {c.meaning} |" for c in POINT_COLUMNS),
+        "",
+        "## `run --json`",
+        "",
+        "One document: the scenario's name, file, overrides, replications, seed, horizon and "
+        "warm-up; `russian_route_disruption` (how p was given and both its forms); one object "
+        "per group above (`kpis`, `russian_route`, `aktau`, `fleet`, `baku`, `btc`, "
+        "`bookkeeping`) mapping each field to its unit, statistics and `n`; `mass_balance` "
+        "(largest error over the replications, the tolerance, replications checked); "
+        "`capacity_bound` (stage limits, ceiling, binding stage); `wall_time_s`. Undefined "
+        "statistics (a CI from one replication) are `null`.",
+        "",
+    ]
+    return "\n".join(lines)

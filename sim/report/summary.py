@@ -1,0 +1,156 @@
+"""Summaries of replication tables: per run (grouped by output field) and per sweep point.
+
+Every statistic is named ``FIELD_STAT`` after the result field it summarises
+(:mod:`sim.model.results`), so the same name reads the same everywhere. A
+continuous field gets its mean, 95% confidence interval and P5/P50/P95 over
+replications; an indicator (0/1, e.g. ``reaches_6_0``) gets its mean (a
+probability) with a Wilson interval and no percentiles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from sim.analysis.bound import capacity_bound
+from sim.analysis.stats import Values, half_width, summarize
+from sim.experiments.plan import PRECISION_COLUMN, Plan, Point
+from sim.model.invariants import MASS_BALANCE_TOLERANCE_T
+from sim.model.results import GROUPS, OutputField, output_fields
+from sim.scenario.schema import Scenario
+
+CONTINUOUS_STATS = ("mean", "ci95_low", "ci95_high", "p5", "p50", "p95")
+INDICATOR_STATS = ("mean", "ci95_low", "ci95_high")
+
+STAT_MEANINGS = {
+    "mean": "mean over replications",
+    "ci95_low": "lower end of the 95% confidence interval of the mean (Student t; Wilson for "
+                "0/1 fields)",
+    "ci95_high": "upper end of the 95% confidence interval of the mean",
+    "p5": "5th percentile of single replications",
+    "p50": "median of single replications",
+    "p95": "95th percentile of single replications",
+}
+
+
+def stats_of(output: OutputField) -> tuple[str, ...]:
+    """The statistics reported for a field (none for identifiers)."""
+    return {"continuous": CONTINUOUS_STATS, "indicator": INDICATOR_STATS}.get(output.kind, ())
+
+
+def summarize_field(values: Values, output: OutputField) -> dict[str, Any]:
+    """A field's statistics over replications, with its unit and the number of replications."""
+    s = summarize(values, binary=output.kind == "indicator")
+    return {"unit": output.unit, **{stat: s[stat] for stat in stats_of(output)}, "n": s["n"]}
+
+
+def run_summary(frame: pd.DataFrame) -> dict[str, Any]:
+    """Every summarised field of a replication table, grouped as the field metadata says.
+
+    Also the mass-balance check: the largest error over the replications and the
+    tolerance it was checked against.
+    """
+    grouped: dict[str, Any] = {group: {} for group in GROUPS if group != "id"}
+    for output in output_fields():
+        if output.kind != "id":
+            grouped[output.group][output.name] = summarize_field(frame[output.name], output)
+    grouped["mass_balance"] = {"max_abs_error_t": float(frame["mass_balance_error_t"].abs().max()),
+                               "tolerance_t": MASS_BALANCE_TOLERANCE_T,
+                               "replications_checked": len(frame)}
+    return grouped
+
+
+def disruption_description(scenario: Scenario) -> dict[str, Any]:
+    """How the Russian route's disruption was specified (probability or rate) and both values."""
+    d = scenario.russian_route.disruption
+    return {"given_as": d.mode, "probability": d.steady_state_probability,
+            "rate_per_year": d.onset_rate_per_year, "mean_duration_days": d.mean_duration_days,
+            "capacity_loss_fraction": d.capacity_loss_fraction,
+            "clustering_cv": d.clustering_cv}
+
+
+@dataclass(frozen=True)
+class SummaryColumn:
+    """A column of ``summary.csv`` that is not a ``FIELD_STAT`` statistic."""
+
+    name: str
+    unit: str
+    meaning: str
+
+
+#: Columns of summary.csv besides the swept fields and the FIELD_STAT statistics.
+POINT_COLUMNS = (
+    SummaryColumn("point", "-", "Index of the point in the plan (row-major over the grid)."),
+    SummaryColumn("replications", "count", "Replications summarised at this point."),
+    SummaryColumn("transcaspian_mt_per_year_ci95_half_width", "Mt/yr",
+                  "Half-width of the 95% CI of the Trans-Caspian mean (precision mode stops "
+                  "on it)."),
+    SummaryColumn("transcaspian_mt_per_year_delta_mean", "Mt/yr",
+                  "Mean paired difference of Trans-Caspian volume from the previous point "
+                  "(same replications, common random numbers); empty at the first point of "
+                  "each line of a grid."),
+    SummaryColumn("transcaspian_mt_per_year_delta_sd", "Mt/yr",
+                  "Standard deviation of that paired difference."),
+    SummaryColumn("transcaspian_mt_per_year_delta_ci95_half_width", "Mt/yr",
+                  "Half-width of the 95% CI of the mean paired difference."),
+    SummaryColumn("ceiling_mt_per_year", "Mt/yr",
+                  "Deterministic ceiling of the chain (`python -m sim bound`)."),
+    SummaryColumn("ceiling_binding_stage", "-", "The stage with the smallest limit."),
+    SummaryColumn("russian_disruption_given_as", "-",
+                  "Whether the scenario gave the Russian route's disruption as a "
+                  "probability or a rate."),
+    SummaryColumn("russian_disruption_probability", "share",
+                  "Steady-state probability p that the Russian route is disrupted."),
+    SummaryColumn("russian_disruption_rate_per_year", "1/yr",
+                  "Disruption onsets per year of up-time (from p and the mean duration)."),
+)
+
+
+def summarize_points(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
+    """Summarise each point of a plan in one row of ``summary.csv``.
+
+    The row holds the swept values, the replications, every field's statistics,
+    the paired difference of the Trans-Caspian mean from the previous point, the
+    deterministic ceiling and how the disruption was given.
+    """
+    fields_ = [f for f in output_fields() if f.kind != "id"]
+    rows = []
+    by_point = {p: g.set_index("replication") for p, g in frame.groupby("point")}
+    previous: pd.DataFrame | None = None
+    for point in plan.points:
+        group = by_point.get(point.index)
+        row: dict[str, Any] = {"point": point.index, **point.values,
+                               "replications": 0 if group is None else len(group)}
+        if group is not None and len(group):
+            for output in fields_:
+                s = summarize(group[output.name], binary=output.kind == "indicator")
+                row.update({f"{output.name}_{stat}": s[stat] for stat in stats_of(output)})
+            row["transcaspian_mt_per_year_ci95_half_width"] = half_width(group[PRECISION_COLUMN])
+            row.update(_paired_difference(group, previous, plan, point))
+        bound = capacity_bound(point.scenario)
+        row["ceiling_mt_per_year"] = bound.ceiling_mt_per_year
+        row["ceiling_binding_stage"] = bound.binding
+        disruption = point.scenario.russian_route.disruption
+        row["russian_disruption_given_as"] = disruption.mode
+        row["russian_disruption_probability"] = disruption.steady_state_probability
+        row["russian_disruption_rate_per_year"] = disruption.onset_rate_per_year
+        rows.append(row)
+        previous = group
+    return pd.DataFrame(rows)
+
+
+def _paired_difference(group: pd.DataFrame, previous: pd.DataFrame | None, plan: Plan,
+                       point: Point) -> dict[str, float]:
+    """Mean and standard deviation of (this point - previous point) over shared replications."""
+    inner = len(plan.parameters[-1][1]) if len(plan.parameters) == 2 else None
+    if previous is None or (inner is not None and point.index % inner == 0):
+        return {}
+    shared = group.index.intersection(previous.index)
+    if len(shared) < 2:
+        return {}
+    diff = group.loc[shared, PRECISION_COLUMN] - previous.loc[shared, PRECISION_COLUMN]
+    return {"transcaspian_mt_per_year_delta_mean": float(diff.mean()),
+            "transcaspian_mt_per_year_delta_sd": float(diff.std(ddof=1)),
+            "transcaspian_mt_per_year_delta_ci95_half_width": half_width(diff.to_numpy())}

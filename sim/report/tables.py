@@ -1,0 +1,63 @@
+"""Text tables for the terminal: the ``run`` report and the ``sweep`` summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from sim.model.results import GROUPS
+
+
+def run_table(report: dict[str, Any]) -> str:
+    """The ``run`` report: every summarised field by group, then the ceiling and the checks."""
+    d = report["russian_route_disruption"]
+    n = report["replications"]
+    lines = [
+        f"Scenario {report['scenario']} ({report['scenario_file']}): {n} replications x "
+        f"{report['horizon_days']:g} days, seed {report['seed']}",
+        f"Russian route disruption given as {d['given_as']}: p = {d['probability']:.3f}, "
+        f"{d['rate_per_year']:.2f} events/yr, mean {d['mean_duration_days']:g} days, "
+        f"{d['capacity_loss_fraction']:.0%} capacity lost",
+        "",
+        f"{'field':<38}{'unit':>8}{'mean':>11}{'95% CI':>25}{'P5':>11}{'P50':>11}{'P95':>11}",
+    ]
+    for group in GROUPS:
+        if group in ("id", "bookkeeping"):
+            continue
+        lines += ["", group]
+        lines += [_row(name, s) for name, s in report[group].items()]
+    b = report["capacity_bound"]
+    lines += ["", f"Deterministic ceiling {b['ceiling_mt_per_year']:.2f} Mt/yr "
+              f"(binding: {b['binding']}); mass balance max error "
+              f"{report['mass_balance']['max_abs_error_t']:.2e} t over {n} replications; "
+              f"{report['wall_time_s']:.1f} s"]
+    return "\n".join(lines)
+
+
+def _row(name: str, s: dict[str, Any]) -> str:
+    ci = f"[{_num(s['ci95_low'])}, {_num(s['ci95_high'])}]"
+    percentiles = "".join(f"{_num(s[p]):>11}" if p in s else f"{'':>11}"
+                          for p in ("p5", "p50", "p95"))
+    return f"  {name:<36}{s['unit']:>8}{_num(s['mean']):>11}{ci:>25}{percentiles}"
+
+
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3f}"
+
+
+def sweep_table(summary: pd.DataFrame, params: list[str]) -> str:
+    """The sweep summary: per point, Trans-Caspian volume with its CI and the headline KPIs."""
+    header = "".join(f"{p.rsplit('.', 1)[-1]:>14}" for p in params)
+    lines = [f"{header}{'reps':>6}{'Trans-Caspian Mt/yr [95% CI]':>32}{'P(>=6.0)':>10}"
+             f"{'P(>=6.5)':>10}{'shut-in':>9}{'ceiling':>9}"]
+    for _, row in summary.iterrows():
+        values = "".join(f"{row[p]:>14.4g}" if isinstance(row[p], float) else f"{row[p]:>14}"
+                         for p in params)
+        tc = (f"{row['transcaspian_mt_per_year_mean']:.2f} "
+              f"[{row['transcaspian_mt_per_year_ci95_low']:.2f}, "
+              f"{row['transcaspian_mt_per_year_ci95_high']:.2f}]")
+        lines.append(f"{values}{row['replications']:>6}{tc:>32}{row['reaches_6_0_mean']:>10.2f}"
+                     f"{row['reaches_6_5_mean']:>10.2f}{row['shut_in_mt_per_year_mean']:>9.2f}"
+                     f"{row['ceiling_mt_per_year']:>9.2f}")
+    return "\n".join(lines)

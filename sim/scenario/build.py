@@ -1,0 +1,82 @@
+"""Turn scenario data (nested tables) into a validated :class:`~sim.scenario.schema.Scenario`.
+
+Keys are checked against the schema first (unknown keys name the closest known
+one), then values are validated in strict mode (no ``"6"`` for 6, no ``1`` for
+``true``). The first failure becomes a :class:`~sim.errors.ScenarioError` naming
+the file or option that set the value, its dotted path, the value and the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from sim.errors import NO_VALUE, FieldRuleError, ScenarioError
+from sim.scenario.paths import check_keys, merge, set_path, where_for
+from sim.scenario.schema import Scenario
+from sim.scenario.toml_io import check_nesting, drop_none
+
+
+def validate(data: dict[str, Any], sources: dict[str, str], default_where: str) -> Scenario:
+    """Check keys against the schema, then validate values; raise ScenarioError on failure."""
+    check_nesting(data, default_where)
+    check_keys(data, Scenario, "", sources, default_where)
+    complete = _defaults()
+    merge(complete, data)
+    try:
+        return Scenario.model_validate(_frozen(complete), strict=True)
+    except ValidationError as exc:
+        raise _first_error(exc, sources, default_where) from None
+
+def scenario_from_dict(data: dict[str, Any], where: str = "<dict>") -> Scenario:
+    """Validate a plain mapping (e.g. built in a notebook) as a scenario."""
+    return validate(data, {}, default_where=where)
+
+def with_overrides(scenario: Scenario, overrides: Mapping[str, Any], where: str = "--param"
+                   ) -> Scenario:
+    """Return a copy of ``scenario`` with fields replaced by dotted path, validated again."""
+    data = drop_none(scenario.model_dump())
+    sources = {}
+    for dotted, value in overrides.items():
+        set_path(data, dotted, _plain(value), where=where)
+        sources[dotted] = where
+    return validate(data, sources, default_where=where)
+
+def _defaults() -> dict[str, Any]:
+    """Return the default scenario as nested dicts, without unset alternatives (None values)."""
+    return drop_none(Scenario().model_dump())
+
+def _frozen(value: Any) -> Any:
+    """Turn lists into tuples, recursively, so that strict validation accepts TOML arrays."""
+    if isinstance(value, dict):
+        return {k: _frozen(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+def _plain(value: Any) -> Any:
+    """Return a NumPy scalar as the Python number it holds; other values unchanged."""
+    item = getattr(value, "item", None)
+    if callable(item) and type(value).__module__ == "numpy":
+        return item()
+    return value
+
+def _first_error(exc: ValidationError, sources: dict[str, str], default_where: str
+                 ) -> ScenarioError:
+    """Turn the first pydantic error into a ScenarioError (file, dotted path, value, rule)."""
+    err = exc.errors(include_url=False)[0]
+    loc = [str(p) for p in err["loc"]]
+    message = err["msg"].removeprefix("Value error, ")
+    value = err.get("input", NO_VALUE)
+    rule = (err.get("ctx") or {}).get("error")
+    if isinstance(rule, FieldRuleError):
+        loc += rule.path.split(".")
+        message = rule.rule
+        value = NO_VALUE if rule.value is None else rule.value
+    elif isinstance(value, dict):
+        value = NO_VALUE
+    dotted = ".".join(loc)
+    return ScenarioError(where_for(dotted, sources, default_where), dotted or "(top level)",
+                         value, message)

@@ -1,0 +1,115 @@
+"""Read scenario files: TOML, ``extends`` inheritance and ``--set`` overrides.
+
+A scenario file is merged over the file it ``extends`` (resolved relative to the
+file and kept inside the scenario's directory tree unless explicitly allowed),
+overridden by ``--set PATH=VALUE`` and validated by
+:class:`~sim.scenario.schema.Scenario`. Every failure raises
+:class:`~sim.errors.ScenarioError` naming the file, the dotted path, the value
+and what is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.errors import NO_VALUE, ScenarioError, short_path
+from sim.scenario.build import validate
+from sim.scenario.grid import check_sweep_table
+from sim.scenario.paths import check_keys, leaf_paths, merge, set_path, where_for
+from sim.scenario.schema import Scenario
+from sim.scenario.toml_io import file_problem, parse_value, read_toml
+
+MAX_EXTENDS_DEPTH = 16
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario, the file it came from and the overrides applied."""
+
+    scenario: Scenario
+    path: Path | None
+    overrides: tuple[str, ...] = ()
+    sources: dict[str, str] = field(default_factory=dict)
+
+def load_scenario(path: str | Path, overrides: Sequence[str] = (),
+                  allow_outside_tree: bool = False,
+                  options: Sequence[tuple[str, str]] = ()) -> LoadedScenario:
+    """Load, merge, override and validate a scenario file.
+
+    ``overrides`` are ``PATH=VALUE`` strings (``--set``); ``options`` are
+    ``(option, "PATH=VALUE")`` pairs for command-line options that set a field
+    (e.g. ``("--seed", "run.seed=5")``), so that errors name the option.
+    """
+    top = Path(path)
+    root = _resolved(top, str(top), "").parent
+    data, sources = _read_with_extends(top, root, allow_outside_tree, chain=())
+    labelled = [*(("--set", item) for item in overrides), *options]
+    for where, item in labelled:
+        dotted, value = parse_override(item, where)
+        set_path(data, dotted, value, where=where)
+        sources[dotted] = where
+    scenario = validate(data, sources, default_where=str(top))
+    check_sweep_table(scenario, where_for("sweep.parameters", sources, str(top)))
+    return LoadedScenario(scenario, top, tuple(item for _, item in labelled), sources)
+
+def parse_override(item: str, where: str = "--set") -> tuple[str, Any]:
+    """Split ``PATH=VALUE`` and parse VALUE as a TOML value (bare words stay strings)."""
+    if "=" not in item:
+        raise ScenarioError(where, short_path(item), NO_VALUE, "expected PATH=VALUE, e.g. "
+                            "fleet.tankers=8")
+    dotted, raw = (part.strip() for part in item.split("=", 1))
+    if not dotted or any(not part.strip() for part in dotted.split(".")):
+        raise ScenarioError(where, short_path(dotted) or "(no path)", raw,
+                            "the path must be dotted field names, e.g. aktau.berths")
+    return dotted, parse_value(raw)
+
+def _read_with_extends(path: Path, root: Path, allow_outside_tree: bool,
+                       chain: tuple[Path, ...]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Read ``path`` and, first, the files it extends; return merged data and value sources."""
+    where = str(path)
+    data = read_toml(path)
+    parent_ref = data.pop("extends", None)
+    check_keys(data, Scenario, "", {}, where)
+    if parent_ref is None:
+        return data, {p: where for p in leaf_paths(data)}
+    parent = _parent_file(path, parent_ref, root, allow_outside_tree)
+    resolved_chain = (*chain, _resolved(path, where, ""))
+    if parent in resolved_chain:
+        cycle = " -> ".join(p.name for p in (*resolved_chain, parent))
+        raise ScenarioError(where, "extends", parent_ref, f"circular extends ({cycle})")
+    if len(resolved_chain) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError(where, "extends", parent_ref,
+                            f"extends chains may be at most {MAX_EXTENDS_DEPTH} files deep")
+    base, sources = _read_with_extends(parent, root, allow_outside_tree, resolved_chain)
+    merge(base, data)
+    sources.update({p: where for p in leaf_paths(data)})
+    return base, sources
+
+def _parent_file(path: Path, ref: Any, root: Path, allow_outside_tree: bool) -> Path:
+    """Return the file ``path`` extends, resolved and checked (a string, in the tree, a file)."""
+    where = str(path)
+    if not isinstance(ref, str) or not ref.strip():
+        raise ScenarioError(where, "extends", ref, "must be a file name (string) relative to "
+                            "this file")
+    parent = _resolved(path.parent / ref, where, ref)
+    if not allow_outside_tree and not parent.is_relative_to(root):
+        raise ScenarioError(where, "extends", ref, "must stay inside the scenario's directory "
+                            f"({root.name}/); pass --allow-outside-extends to permit")
+    problem = file_problem(parent)
+    if problem is not None:
+        raise ScenarioError(where, "extends", ref, problem)
+    return parent
+
+def _resolved(path: Path, where: str, ref: str) -> Path:
+    """``path`` made absolute with symlinks followed; an unusable name is a ScenarioError."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError) as exc:  # symlink loop, NUL byte, too long
+        reason = getattr(exc, "strerror", None) or str(exc)
+        if ref:
+            raise ScenarioError(where, "extends", ref, f"not a usable file name ({reason})"
+                                ) from None
+        raise ScenarioError(where, "", NO_VALUE, f"not a usable file name ({reason})") from None

@@ -1,0 +1,79 @@
+"""How a scenario is run and swept: horizon, replications, seed, and the default sweep."""
+
+from __future__ import annotations
+
+from pydantic import model_validator
+
+from sim.errors import FieldRuleError
+from sim.scenario.base import F, Section
+from sim.units import DAYS_PER_YEAR
+
+#: Most simulated years (replications x (warm-up + horizon)) one run may ask for. The
+#: base chain costs about 0.02 s of CPU per simulated year, so this is ~6 core-hours;
+#: beyond it a typo (an extra zero or two) is far likelier than a real study.
+MAX_SIMULATED_YEARS_PER_RUN = 1_000_000
+
+class RunSettings(Section):
+    """How long to simulate, how often, and from which seed."""
+
+    horizon_days: float = F(365.0, "Length of the measured period after warm-up (days).",
+                            "Convention: one simulated year.", gt=0, le=36_500)
+    warmup_days: float = F(30.0, "Simulated time discarded before measuring (days); "
+                           "lets tanks and queues leave their initial state.",
+                           "ESTIMATE: a few tanker cycles.", ge=0, le=3_650)
+    replications: int = F(100, "Independent replications per run.", "Convention.",
+                          ge=1, le=100_000)
+    seed: int = F(20_231_122, "Root seed; replication k uses SeedSequence(seed, spawn_key=(k, "
+                  "source)).", "Convention (the KMG-SOCAR agreement date).", ge=0,
+                  le=2**63 - 1)
+    batch_interval_hours: float = F(6.0, "Interval at which pipeline flows (supply, "
+                                    "Russian route, feeder, BTC intake) move as batches "
+                                    "(hours). Halving it changes annual volumes by < 0.5%.",
+                                    "Model design; see tests/test_batching.py.", gt=0, le=168)
+
+    @model_validator(mode="after")
+    def _run_size_is_sane(self) -> RunSettings:
+        """Refuse a run of more than MAX_SIMULATED_YEARS_PER_RUN simulated years."""
+        years = self.replications * (self.warmup_days + self.horizon_days) / DAYS_PER_YEAR
+        if years > MAX_SIMULATED_YEARS_PER_RUN:
+            raise FieldRuleError(
+                "replications", self.replications,
+                f"replications x (warmup_days + horizon_days) is {years:,.0f} simulated years; "
+                f"a run may simulate at most {MAX_SIMULATED_YEARS_PER_RUN:,} (about 0.02 s of "
+                "CPU each, ~6 core-hours): use fewer replications or a shorter horizon")
+        return self
+
+
+SweepValue = bool | int | float | str
+
+
+class SweepParameter(Section):
+    """One swept field: its dotted path and the values it takes."""
+
+    path: str = F("russian_route.disruption.probability", "Dotted path of the swept field.",
+                  "Convention.", min_length=1)
+    values: tuple[SweepValue, ...] = F((), "Values of the field, in plotting order.",
+                                       "Convention.", min_length=1, max_length=1000)
+
+
+class SweepSettings(Section):
+    """The study ``python -m sim sweep SCENARIO`` runs when no --param is given."""
+
+    parameters: tuple[SweepParameter, ...] = F((), "One or two swept fields (a grid).",
+                                               "Convention.", max_length=2)
+    replications: int = F(200, "Replications per point (fixed-count mode).", "Convention.",
+                          ge=1, le=100_000)
+    precision_mt_per_year: float | None = F(None, "If set, add replications per point until "
+                                            "the 95% half-width of the Trans-Caspian mean is at "
+                                            "most this (Mt/yr).", "Convention.", gt=0)
+    min_replications: int = F(20, "Fewest replications per point in precision mode.",
+                              "Convention.", ge=2, le=100_000)
+    max_replications: int = F(2000, "Most replications per point in precision mode.",
+                              "Convention.", ge=2, le=100_000)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> SweepSettings:
+        if self.min_replications > self.max_replications:
+            raise FieldRuleError("min_replications", self.min_replications,
+                                 f"must not exceed max_replications ({self.max_replications})")
+        return self

@@ -1,0 +1,1 @@
+"""Validation of the model against theory and history (see ``docs/validation.md``)."""

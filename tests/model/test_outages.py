@@ -1,0 +1,63 @@
+"""Outage processes and disrupted capacities on hand-worked cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import simpy
+
+from sim.model.outages import DisruptedCapacity, OutageProcess
+from sim.scenario.schema import Disruption
+
+FIXED = Disruption(probability=0.2, mean_duration_days=10.0, duration_sigma_log=0.0,
+                   capacity_loss_fraction=0.5, capacity_loss_sd=0.0)
+
+
+def test_a_fixed_length_disruption_removes_its_fixed_share_for_its_fixed_duration():
+    env = simpy.Environment()
+    outage = OutageProcess(env, FIXED, np.random.default_rng(5))
+    changes = []
+
+    class Listener:
+        def flush(self, now: float) -> None:
+            pass
+
+        def refresh(self) -> None:
+            changes.append((env.now, outage.factor))
+
+    outage._listener = Listener()
+    env.run(until=24 * 365 * 3)
+    downs = [t for t, f in changes if f == 0.5]
+    ups = [t for t, f in changes if f == 1.0]
+    assert {f for _, f in changes} == {0.5, 1.0}
+    for start, end in zip(downs[1:], ups[1:], strict=False):  # the first may be a residual
+        assert end - start == pytest.approx(240.0)
+
+
+def test_the_mean_up_time_follows_from_p_and_the_mean_duration():
+    env = simpy.Environment()
+    outage = OutageProcess(env, FIXED, np.random.default_rng(0))
+    # p = D / (U + D): U = D (1 - p) / p = 240 h x 4
+    assert outage.mean_up_hours == pytest.approx(960.0)
+    assert outage.mean_down_hours == 240.0
+
+
+def test_a_disrupted_capacity_integrates_the_factor_exactly():
+    env = simpy.Environment()
+    capacity = DisruptedCapacity(env, 100.0, [(FIXED, np.random.default_rng(9))])
+    (outage,) = capacity.outages
+    env.run(until=5_000.0)
+    down_hours = outage.disrupted_hours(env.now)
+    assert down_hours > 0
+    assert capacity.take_available_t() == pytest.approx(100.0 * (5_000.0 - 0.5 * down_hours))
+    env.run(until=5_010.0)
+    assert capacity.take_available_t() == pytest.approx(100.0 * 10 * capacity.factor)
+
+
+def test_no_disruption_means_full_capacity_and_no_process():
+    env = simpy.Environment()
+    capacity = DisruptedCapacity(env, 10.0, [(Disruption(probability=0.0),
+                                              np.random.default_rng(0))])
+    env.run(until=100.0)
+    assert capacity.take_available_t() == pytest.approx(1_000.0)
+    assert capacity.outages[0].measure(env.now).onsets == 0
