@@ -6,7 +6,7 @@ The package follows the flow of a study: :mod:`sim.scenario` (what to simulate) 
 (summaries, tables, figures); :mod:`sim.validation` holds the model to theory
 and history. Public API::
 
-    from sim import load_scenario, run_replications, run_summary, sweep, capacity_bound
+    from sim import load_scenario, run_replications, run_summary, sweep, chain_bound
 
 The names are imported on first use, so ``python -m sim --help`` stays quick.
 """
@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 
 #: Public name -> module that defines it.
 _API = {
-    "CapacityBound": "sim.analysis.bound", "capacity_bound": "sim.analysis.bound",
+    "ChainBound": "sim.analysis.bound", "chain_bound": "sim.analysis.bound",
     "SweepResult": "sim.study", "run_replications": "sim.study",
     "sweep": "sim.study", "run_replication": "sim.model.replication",
     "ReplicationResult": "sim.model.results", "run_summary": "sim.report.summary",

@@ -1,16 +1,17 @@
-"""Studies from Python: many replications of one scenario, or a sweep over a grid.
+"""Studies from Python: many replications of one scenario, a sweep over a grid, the headline.
 
-Both are plans on the one :class:`~sim.experiments.runner.Runner`:
+All are plans on the one :class:`~sim.experiments.runner.Runner`:
 :func:`run_replications` is a one-point plan and returns the per-replication
-table; :func:`sweep` is a grid and, with ``out``, writes a results directory
+table; :func:`sweep` is a grid and :func:`headline` the two-panel answer of a
+scenario's ``[headline]`` table. With ``out``, a study writes a results directory
 (see :mod:`sim.experiments.results_dir`): the manifest first, then parts as
-replications complete, then the tables, then the figures.
+replications complete, then the tables and texts, then the figures.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +22,11 @@ import pandas as pd
 from sim.errors import OutputError, RunFailure
 from sim.experiments.executors import Failure, default_jobs
 from sim.experiments.manifest import SCENARIO_FILE, add_rerun_commands, build_manifest, now
-from sim.experiments.plan import Plan, plan_run, plan_sweep
+from sim.experiments.plan import Plan, plan_headline, plan_run, plan_sweep
 from sim.experiments.results_dir import ResultsDir, storing, write_csv, write_parquet
 from sim.experiments.runner import Runner, ScenarioSource
 from sim.model.results import result_columns
+from sim.report.headline import summarize_headline
 from sim.report.summary import summarize_points
 from sim.scenario.loader import LoadedScenario, load_scenario
 from sim.scenario.schema import Scenario
@@ -41,6 +43,7 @@ class SweepResult:
     summary: pd.DataFrame
     failures: list[Failure] = field(default_factory=list)
     out: Path | None = None
+    texts: dict[str, str] = field(default_factory=dict)
 
 
 def resolve_scenario(scenario: ScenarioLike) -> tuple[Scenario, ScenarioSource]:
@@ -68,6 +71,49 @@ def run_replications(scenario: ScenarioLike, replications: int | None = None,
     return runner.run().replications[result_columns()]
 
 
+@dataclass(frozen=True)
+class StudyKind:
+    """How a study turns its replications into outputs: a summary, figures and texts.
+
+    ``summarize(plan, table)`` gives the per-point summary; ``figures(plan, summary,
+    folder)`` draws into ``folder`` and returns the files; ``texts(plan, summary)``
+    gives extra text files (name -> contents) written beside the tables.
+    """
+
+    summarize: Callable[[Plan, pd.DataFrame], pd.DataFrame]
+    figures: Callable[[Plan, pd.DataFrame, Path], list[Path]]
+    texts: Callable[[Plan, pd.DataFrame], dict[str, str]] | None = None
+
+
+def _grid_figures(plan: Plan, summary: pd.DataFrame, folder: Path) -> list[Path]:
+    from sim.report.figures import draw_figures
+
+    return draw_figures(summary, plan.paths, plan.base.name, folder)
+
+
+def _headline_figures(plan: Plan, summary: pd.DataFrame, folder: Path) -> list[Path]:
+    from sim.report.figures import save_figure
+    from sim.report.headline import headline_figure
+
+    settings = plan.base.headline
+    figure = headline_figure(summary, plan.base.name,
+                             plan.base.russian_route.disruption.steady_state_probability,
+                             settings.surge_nomination_mt_per_year)
+    return save_figure(figure, folder / "headline")
+
+
+def _headline_texts(plan: Plan, summary: pd.DataFrame) -> dict[str, str]:
+    from sim.report.headline import headline_sentences
+
+    sentences = headline_sentences(summary,
+                                   plan.base.russian_route.disruption.steady_state_probability)
+    return {"headline.md": "\n\n".join(sentences.values()) + "\n"}
+
+
+SWEEP = StudyKind(summarize_points, _grid_figures)
+HEADLINE = StudyKind(summarize_headline, _headline_figures, _headline_texts)
+
+
 def sweep(scenario: ScenarioLike, parameters: Mapping[str, Sequence[Any]] | None = None,
           *, replications: int | None = None, precision_mt_per_year: float | None = None,
           seed: int | None = None, common_random_numbers: bool = True, jobs: int | None = None,
@@ -87,17 +133,45 @@ def sweep(scenario: ScenarioLike, parameters: Mapping[str, Sequence[Any]] | None
     plan = plan_sweep(base, parameters, replications, precision_mt_per_year, seed,
                       common_random_numbers)
     runner = Runner(plan, jobs or default_jobs(), executor, scheduler, on_error, progress)
+    return _study(SWEEP, plan, runner, source, out, resume, command_line, csv, figures)
+
+
+def headline(scenario: ScenarioLike, *, capacity_replications: int | None = None,
+             surge_replications: int | None = None, seed: int | None = None,
+             jobs: int | None = None, executor: str = "process", scheduler: str | None = None,
+             out: str | Path | None = None, resume: bool = False, on_error: str = "stop",
+             csv: bool = False, figures: bool = True, progress: bool = False,
+             command_line: Sequence[str] | None = None) -> SweepResult:
+    """Run the headline study of a scenario's ``[headline]`` table (the README's main job).
+
+    Panel A: capacity by investment level; panel B: surge absorbed against p. The
+    result's ``texts["headline.md"]`` states the answer of each panel with its CIs.
+    Errors as for :func:`sweep`.
+    """
+    base, source = resolve_scenario(scenario)
+    plan = plan_headline(base, seed, capacity_replications, surge_replications)
+    runner = Runner(plan, jobs or default_jobs(), executor, scheduler, on_error, progress)
+    return _study(HEADLINE, plan, runner, source, out, resume, command_line, csv, figures)
+
+
+def _study(kind: StudyKind, plan: Plan, runner: Runner, source: ScenarioSource,
+           out: str | Path | None, resume: bool, command_line: Sequence[str] | None, csv: bool,
+           figures: bool) -> SweepResult:
+    """Run a study in memory, or into a results directory when ``out`` is given."""
     if out is None:
         outcome = runner.run()
-        return SweepResult(outcome.replications, summarize_points(plan, outcome.replications),
-                           outcome.failures)
+        summary = kind.summarize(plan, outcome.replications)
+        texts = kind.texts(plan, summary) if kind.texts is not None else {}
+        return SweepResult(outcome.replications, summary, outcome.failures, texts=texts)
     with ResultsDir.open(out, plan.sweep_id, resume) as results_dir:
-        return _run_into(results_dir, plan, runner, source.file, command_line, csv, figures)
+        return _run_into(kind, results_dir, plan, runner, source.file, command_line, csv,
+                         figures)
 
 
-def _run_into(results_dir: ResultsDir, plan: Plan, runner: Runner, scenario_file: str | None,
-              command_line: Sequence[str] | None, csv: bool, figures: bool) -> SweepResult:
-    """Run the sweep into an open results directory, keeping the manifest up to date."""
+def _run_into(kind: StudyKind, results_dir: ResultsDir, plan: Plan, runner: Runner,
+              scenario_file: str | None, command_line: Sequence[str] | None, csv: bool,
+              figures: bool) -> SweepResult:
+    """Run the study into an open results directory, keeping the manifest up to date."""
     scenario_toml = results_dir.path / SCENARIO_FILE
     runner.source = ScenarioSource(str(scenario_toml))
     manifest = build_manifest(plan, results_dir.read_manifest() or {}, scenario_file,
@@ -107,9 +181,10 @@ def _run_into(results_dir: ResultsDir, plan: Plan, runner: Runner, scenario_file
         results_dir.write_manifest(manifest)  # first: it marks the directory as this sweep's
         results_dir.write_text(SCENARIO_FILE, dump_toml(plan.base))
         outcome = runner.run(results_dir)
-        result = SweepResult(outcome.replications,
-                             summarize_points(plan, outcome.replications), outcome.failures)
-        _write_final(results_dir, result, csv, figures, plan)
+        summary = kind.summarize(plan, outcome.replications)
+        texts = kind.texts(plan, summary) if kind.texts is not None else {}
+        result = SweepResult(outcome.replications, summary, outcome.failures, texts=texts)
+        _write_final(kind, results_dir, result, csv, figures, plan)
         manifest.update(status="complete", finished=now(),
                         replications_done=runner.done_counts(), failures=len(result.failures))
         add_rerun_commands(manifest, plan, runner.done_counts(), scenario_toml)
@@ -141,15 +216,15 @@ def _record_stop(results_dir: ResultsDir, manifest: dict[str, Any], runner: Runn
             "the cause, then rerun the same command with --resume")
 
 
-def _write_final(results_dir: ResultsDir, result: SweepResult, csv: bool, figures: bool,
-                 plan: Plan) -> None:
-    """Write the whole tables (and figures) once every replication is stored."""
+def _write_final(kind: StudyKind, results_dir: ResultsDir, result: SweepResult, csv: bool,
+                 figures: bool, plan: Plan) -> None:
+    """Write the whole tables, texts (and figures) once every replication is stored."""
     with storing(results_dir.path):
         write_parquet(results_dir.path / "replications.parquet", result.replications)
         if csv:
             write_csv(results_dir.path / "replications.csv", result.replications)
         write_csv(results_dir.path / "summary.csv", result.summary)
+        for name, text in result.texts.items():
+            results_dir.write_text(name, text)
         if figures:
-            from sim.report.figures import draw_figures
-
-            draw_figures(result.summary, plan.paths, plan.base.name, results_dir.path / "figures")
+            kind.figures(plan, result.summary, results_dir.path / "figures")

@@ -15,10 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 
 NO_DISRUPTION = {"probability": 0.0}
+NO_BERTH_OUTAGES = {"maintenance_per_year": 0.0, "breakdowns_per_year": 0.0}
 
 
 def deterministic_scenario(**overrides: Any) -> Scenario:
-    """Weather, disruptions, other traffic and every extra delay off; ample supply and storage.
+    """Weather, disruptions, other traffic, berth outages and every extra delay off; ample
+    supply, port capacity and storage.
 
     ``overrides`` are nested dicts merged over that base, e.g. ``fleet={"tankers": 4}``.
     """
@@ -26,14 +28,16 @@ def deterministic_scenario(**overrides: Any) -> Scenario:
         "name": "deterministic",
         "run": {"horizon_days": 365, "warmup_days": 30, "replications": 1},
         "supply": {"export_mt_per_year": 100.0, "transcaspian_nomination_mt_per_year": 50.0,
-                   "diversion": False, "upstream_storage_t": 0.0},
+                   "diversion": {"enabled": False}, "upstream_storage_t": 0.0},
         "russian_route": {"capacity_mt_per_year": 100.0, "disruption": NO_DISRUPTION,
                           "minor_halts": NO_DISRUPTION},
         "aktau": {"feeder_capacity_t_per_day": 1e6, "storage_t": 1e7,
                   "initial_level_fraction": 0.5, "berthing_hours": 0.0,
-                  "other_traffic_mt_per_year": 0.0, "weather": {"enabled": False}},
+                  "oil_capacity_mt_per_year": 1000.0, "other_traffic_mt_per_year": 0.0,
+                  "berth_outages": NO_BERTH_OUTAGES, "weather": {"enabled": False}},
         "fleet": {"sea_margin_fraction": 0.0, "maintenance_days_per_year": 0.0},
         "baku": {"berthing_hours": 0.0, "storage_t": 1e7, "initial_level_fraction": 0.0,
+                 "other_traffic_mt_per_year": 0.0, "berth_outages": NO_BERTH_OUTAGES,
                  "weather": {"enabled": False}},
         "btc": {"allowance_mt_per_year": 60.0, "disruption": NO_DISRUPTION},
     }

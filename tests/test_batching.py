@@ -7,7 +7,7 @@ import pytest
 from sim.scenario.loader import load_scenario
 from sim.study import run_replications
 
-VOLUMES = ["transcaspian_mt_per_year", "russian_route_mt_per_year", "diverted_mt_per_year",
+VOLUMES = ["transcaspian_mt_per_year", "russian_route_mt_per_year", "diverted_to_aktau_mt_per_year",
            "shut_in_mt_per_year", "aktau_intake_mt_per_year"]
 
 

@@ -20,9 +20,9 @@ def test_run_json_reports_kpis_with_intervals_and_the_mass_balance():
     report = json.loads(out.stdout)
     assert report["replications"] == 4
     assert report["scenario"] == "base"
-    for key in ["seed", "horizon_days", "russian_route_disruption", "capacity_bound"]:
+    for key in ["seed", "horizon_days", "russian_route_disruption", "chain_bound"]:
         assert key in report
-    for kpi in ["transcaspian_mt_per_year", "russian_route_mt_per_year", "diverted_mt_per_year",
+    for kpi in ["transcaspian_mt_per_year", "russian_route_mt_per_year", "surge_mt_per_year",
                 "shut_in_mt_per_year", "target_share_6_0", "target_share_6_5"]:
         summary = report["kpis"][kpi]
         assert set(summary) >= {"unit", "mean", "ci95_low", "ci95_high", "p5", "p50", "p95"}
@@ -57,7 +57,10 @@ def test_show_prints_the_resolved_scenario_after_extends_and_set():
 def test_bound_and_schema():
     out = sim("bound", "scenarios/base.toml", "--json")
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout)["binding"] == "fleet"
+    bound = json.loads(out.stdout)
+    assert bound["capacity_binding"] == "fleet"
+    assert bound["deliverable_binding"] == "fleet"
+    assert bound["capacity_mt_per_year"] <= bound["feeder_mt_per_year"]
     schema = json.loads(sim("schema").stdout)
     assert "fleet" in schema["properties"]
 

@@ -55,8 +55,9 @@ def test_every_count_and_day_per_year_says_so_in_its_name():
 def test_reference_covers_every_field_with_unit_default_range_and_source():
     rows = {row.path: row for section in reference.sections() for row in section.rows}
     assert set(known_paths()) <= set(rows)
-    assert {p for p in rows if p not in known_paths()} == {"sweep.parameters[].path",
-                                                           "sweep.parameters[].values"}
+    assert {p for p in rows if p not in known_paths()} == {
+        "sweep.parameters[].path", "sweep.parameters[].values", "headline.levels[].name",
+        "headline.levels[].changes", "headline.levels[].source"}
     for path, row in rows.items():
         for column in ("unit", "default", "allowed", "source"):
             assert getattr(row, column), f"{path} has no {column}"
@@ -67,8 +68,8 @@ def test_reference_uses_the_default_of_the_enclosing_field():
     rows = {row.path: row for section in reference.sections() for row in section.rows}
     btc_duration = rows["btc.disruption.mean_duration_days"]
     assert btc_duration.default == "63"
-    assert btc_duration.source.startswith("Reference defaults: 1 event per ~3 yr")
-    assert rows["russian_route.disruption.mean_duration_days"].default == "57"
+    assert btc_duration.source.startswith("sources §5.3, §7.8: one stop per ~3 yr")
+    assert rows["russian_route.disruption.mean_duration_days"].default == "56.4"
 
 
 @pytest.mark.parametrize(("name", "unit"), [
@@ -101,11 +102,12 @@ def quick_report() -> ValidationReport:
     return run_validation(ROOT / "scenarios", QUICK)
 
 
-def test_quick_theory_checks_all_pass(quick_report):
-    theory = [c for c in quick_report.checks if c.family != "history"]
-    assert {c.family for c in theory} == {"cycle bound", "Erlang C", "availability"}
+def test_quick_theory_and_physics_checks_all_pass(quick_report):
+    strict = [c for c in quick_report.checks if c.family != "bookkeeping history"]
+    assert {c.family for c in strict} == {"cycle bound", "capacity bounds", "Erlang C",
+                                          "availability", "physics history"}
     failed = [(c.family, c.name, c.model_value, c.reference_value, c.tolerance)
-              for c in theory if c.verdict != "pass"]
+              for c in strict if c.verdict != "pass"]
     assert not failed
 
 
@@ -117,7 +119,7 @@ def test_checks_are_complete_records(quick_report):
         assert c.tolerance_basis, c.name
         assert c.reference_source, c.name
         assert c.verdict in ("pass", "fail", "miss")
-        assert c.verdict != "fail" or c.family != "history"
+        assert c.verdict != "fail" or not c.family.endswith("history")
 
 
 def test_history_compares_every_year_from_2023(quick_report):
@@ -144,7 +146,9 @@ def test_quick_report_renders(quick_report):
     text = render(quick_report)
     assert text.startswith("# Validation report")
     assert "Quick mode" in text
-    assert re.search(r"## 4\. Historical volumes", text)
+    for section in ("## 5. Physics against history", "## 6. Bookkeeping against history"):
+        assert section in text
+    assert re.search(r"\| physics against history \| physics history \|", text)
 
 
 # --- historical scenario files -----------------------------------------------------------

@@ -59,3 +59,41 @@ def test_parts_and_subsections_use_their_heading_levels():
 def test_no_local_machine_paths():
     text = SOURCES.read_text(encoding="utf-8")
     assert not re.search(r"(?<![\w.])/(?:work|tmp|home|Users|root)/", text)
+
+
+#: A citation of the facts document: "sources §2.1" and any "§N.M" listed after it.
+CITATION = re.compile(r"sources ((?:§\d+(?:\.\d+)?(?:,? (?:and )?)?)+)")
+
+
+def _citations(text: str) -> list[str]:
+    return [ref for match in CITATION.findall(text) for ref in re.findall(r"§\d+(?:\.\d+)?",
+                                                                          match)]
+
+
+def _cited_files() -> list[Path]:
+    return [*sorted((ROOT / "scenarios").glob("*.toml")), *sorted((ROOT / "sim").rglob("*.py")),
+            *sorted((ROOT / "sim").rglob("*.toml"))]
+
+
+@pytest.mark.parametrize("path", _cited_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_citation_in_scenarios_and_code_resolves(path):
+    known = set(_heading_ids())
+    missing = [ref for ref in _citations(path.read_text(encoding="utf-8")) if ref not in known]
+    assert not missing, f"{path.relative_to(ROOT)} cites sections docs/sources.md lacks: {missing}"
+
+
+def test_scenario_files_cite_the_repository_not_the_outside_reference():
+    for path in sorted((ROOT / "scenarios").glob("*.toml")):
+        text = path.read_text(encoding="utf-8")
+        assert "ref §" not in text, path.name
+        assert "shared/reference" not in text, path.name
+
+
+def test_every_schema_default_names_a_source_in_the_repository():
+    from sim.scenario import reference
+
+    for section in reference.sections():
+        for row in section.rows:
+            assert "Reference" not in row.source, f"{row.path}: {row.source}"
+            assert row.source.startswith(("sources §", "Convention", "Policy", "Set at",
+                                          "Model design")), f"{row.path}: {row.source}"

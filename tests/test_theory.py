@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import simpy
 
-from sim.analysis.bound import capacity_bound
+from sim.analysis.bound import chain_bound
 from sim.model.berths import BerthGroup
 from sim.model.outages import OutageProcess
 from sim.model.replication import run_replication
@@ -44,9 +44,9 @@ def test_deterministic_volume_matches_cycle_and_berth_bound(tankers, aktau_berth
 
     assert result.transcaspian_mt_per_year == pytest.approx(expected_mt, rel=0.02)
     # The instant ceiling (python -m sim bound) agrees with the hand computation and the run.
-    ceiling = capacity_bound(sc)
-    assert ceiling.ceiling_mt_per_year == pytest.approx(expected_mt, rel=1e-9)
-    assert ceiling.binding.startswith(binding)
+    bound = chain_bound(sc)
+    assert bound.capacity_mt_per_year == pytest.approx(expected_mt, rel=1e-9)
+    assert bound.capacity_binding.startswith(binding)
 
 
 def _disrupted_share(params: Disruption, years: float, replications: int) -> np.ndarray:
@@ -138,7 +138,7 @@ def test_the_ceiling_is_an_upper_bound_when_diversion_feeds_the_chain(overrides)
 
     sc = load_scenario("scenarios/base.toml", overrides).scenario
     frame = run_replications(sc, replications=8, jobs=1)
-    assert frame["transcaspian_mt_per_year"].mean() <= capacity_bound(sc).ceiling_mt_per_year
+    assert frame["transcaspian_mt_per_year"].mean() <= chain_bound(sc).capacity_mt_per_year
 
 
 def test_crude_already_in_the_baku_tanks_is_not_counted_as_trans_caspian():
@@ -146,5 +146,5 @@ def test_crude_already_in_the_baku_tanks_is_not_counted_as_trans_caspian():
     sc = deterministic_scenario(fleet={"tankers": 4}, aktau={"berths": 3},
                                 baku={"berths": 2, "initial_level_fraction": 0.5},
                                 run={"warmup_days": 0})
-    fleet_mt = capacity_bound(sc).fleet_mt_per_year
+    fleet_mt = chain_bound(sc).fleet_mt_per_year
     assert run_replication(sc, 0).transcaspian_mt_per_year <= fleet_mt * 1.01

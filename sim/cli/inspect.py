@@ -15,7 +15,8 @@ def add_parsers(sub: Any) -> None:
     scenario_arguments(show)
     show.set_defaults(handler=show_scenario)
 
-    bound = sub.add_parser("bound", help="deterministic capacity ceiling of the chain")
+    bound = sub.add_parser("bound", help="physical capacity and expected deliverable of the "
+                           "chain, from the parameters alone")
     scenario_arguments(bound)
     bound.add_argument("--json", action="store_true", help="print JSON")
     bound.set_defaults(handler=show_bound)
@@ -39,16 +40,24 @@ def show_schema(args: argparse.Namespace) -> int:
 
 
 def show_bound(args: argparse.Namespace) -> int:
-    """Print the deterministic ceiling, stage by stage."""
-    from sim.analysis.bound import capacity_bound
+    """Print (a) the physical capacity stage by stage and (b) the expected deliverable."""
+    from sim.analysis.bound import chain_bound
 
-    bound = capacity_bound(load(args).scenario)
+    bound = chain_bound(load(args).scenario)
     if args.json:
         print(json.dumps(bound.as_dict(), indent=2))
         return 0
-    print(f"Deterministic capacity ceiling of {args.scenario} (Mt/yr, no weather):")
+    print(f"{args.scenario}, from the parameters alone (Mt/yr; weather, queues ignored)\n")
+    print("(a) Physical capacity: every stage at its long-run rate, contracts ignored")
     for stage, limit in bound.stages().items():
-        mark = "  <- binds" if stage == bound.binding else ""
-        print(f"  {stage:<16} {limit:8.2f}{mark}")
-    print(f"  {'ceiling':<16} {bound.ceiling_mt_per_year:8.2f}")
+        mark = "  <- binds" if stage == bound.capacity_binding else ""
+        print(f"  {stage:<36} {limit:8.2f}{mark}")
+    print(f"  {'capacity':<36} {bound.capacity_mt_per_year:8.2f}\n")
+    print("(b) Expected deliverable under the scenario's nomination and allowance")
+    for term, limit in bound.deliverable_terms().items():
+        mark = "  <- binds" if term == bound.deliverable_binding else ""
+        print(f"  {term:<36} {limit:8.2f}{mark}")
+    print(f"  {'deliverable':<36} {bound.deliverable_mt_per_year:8.2f}")
+    print(f"  (nomination {bound.nomination_mt_per_year:.2f} + diverted "
+          f"{bound.expected_diverted_mt_per_year:.2f} averaged over Russian-route states)")
     return 0

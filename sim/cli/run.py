@@ -27,8 +27,8 @@ def add_parsers(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Run the replications and print the report (a table, or JSON)."""
-    from sim.analysis.bound import capacity_bound
-    from sim.report.summary import disruption_description, run_summary
+    from sim.analysis.bound import chain_bound
+    from sim.report.summary import disruption_description, reach_notes, run_summary
     from sim.report.tables import run_table
     from sim.study import run_replications
 
@@ -49,7 +49,8 @@ def handle(args: argparse.Namespace) -> int:
         "warmup_days": sc.run.warmup_days,
         "russian_route_disruption": disruption_description(sc),
         **run_summary(frame),
-        "capacity_bound": capacity_bound(sc).as_dict(),
+        "notes": reach_notes(sc),
+        "chain_bound": chain_bound(sc).as_dict(),
         "wall_time_s": time.perf_counter() - started,
     }
     if args.json:

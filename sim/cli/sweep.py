@@ -36,18 +36,24 @@ def add_parsers(sub: Any) -> None:
     sw.add_argument("--seed", type=non_negative_int, help="root seed (overrides run.seed)")
     sw.add_argument("--independent-streams", action="store_true",
                     help="give every point its own random streams (no common random numbers)")
-    sw.add_argument("--jobs", type=positive_int, default=None,
-                    help="worker processes (default: all cores)")
-    sw.add_argument("--executor", choices=["process", "dask"], default="process")
-    sw.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler to join (with "
-                    "--executor dask); default: a local cluster")
-    sw.add_argument("--out", metavar="DIR", help="results directory (default: runs/NAME-TIME)")
-    sw.add_argument("--resume", action="store_true", help="continue an interrupted sweep in --out")
-    sw.add_argument("--on-error", choices=["stop", "record"], default="stop",
-                    help="a failing replication stops the sweep (default) or is recorded")
-    sw.add_argument("--csv", action="store_true", help="also write replications.csv")
-    sw.add_argument("--no-figures", action="store_true", help="skip drawing figures")
+    add_run_options(sw)
     sw.set_defaults(handler=handle)
+
+
+def add_run_options(cmd: argparse.ArgumentParser) -> None:
+    """Options every study that writes a results directory shares."""
+    cmd.add_argument("--jobs", type=positive_int, default=None,
+                     help="worker processes (default: all cores)")
+    cmd.add_argument("--executor", choices=["process", "dask"], default="process")
+    cmd.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler to join (with "
+                     "--executor dask); default: a local cluster")
+    cmd.add_argument("--out", metavar="DIR", help="results directory (default: runs/NAME-TIME)")
+    cmd.add_argument("--resume", action="store_true",
+                     help="continue an interrupted study in --out")
+    cmd.add_argument("--on-error", choices=["stop", "record"], default="stop",
+                     help="a failing replication stops the study (default) or is recorded")
+    cmd.add_argument("--csv", action="store_true", help="also write replications.csv")
+    cmd.add_argument("--no-figures", action="store_true", help="skip drawing figures")
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -56,9 +62,9 @@ def handle(args: argparse.Namespace) -> int:
     from sim.study import sweep
 
     parameters = _sweep_parameters(args)
-    _check_sweep_options(args)
+    check_run_options(args)
     loaded = load(args)
-    out = args.out if args.out is not None else _default_out(loaded.scenario.name)
+    out = args.out if args.out is not None else default_out(loaded.scenario.name)
     result = sweep(loaded, parameters, replications=args.replications,
                    precision_mt_per_year=args.precision, seed=args.seed,
                    common_random_numbers=not args.independent_streams, jobs=args.jobs,
@@ -91,7 +97,7 @@ def _sweep_parameters(args: argparse.Namespace) -> dict[str, list[Any]] | None:
     return {path: parse_values(text, path) for path, text in zip(args.params, args.values,
                                                                  strict=True)}
 
-def _check_sweep_options(args: argparse.Namespace) -> None:
+def check_run_options(args: argparse.Namespace) -> None:
     """Options that only make sense together."""
     if args.resume and args.out is None:
         raise ScenarioError("--resume", "", NO_VALUE, "needs --out DIR (the directory of the "
@@ -100,7 +106,7 @@ def _check_sweep_options(args: argparse.Namespace) -> None:
         raise ScenarioError("--scheduler", "", args.scheduler, "needs --executor dask")
     check_jobs(args)
 
-def _default_out(name: str) -> Path:
+def default_out(name: str) -> Path:
     """``runs/NAME-TIME``, with the scenario name reduced to safe file-name characters."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "sweep"
     return Path("runs") / f"{safe[:60]}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"

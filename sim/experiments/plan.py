@@ -27,6 +27,7 @@ from sim.analysis.stats import half_width
 from sim.errors import NO_VALUE, ScenarioError
 from sim.scenario.build import with_overrides
 from sim.scenario.grid import sweep_grid
+from sim.scenario.headline import headline_points
 from sim.scenario.schema import Scenario
 from sim.scenario.settings import MAX_SIMULATED_YEARS_PER_RUN
 from sim.units import DAYS_PER_YEAR
@@ -40,12 +41,17 @@ MAX_SWEEP_REPLICATIONS = 1_000_000
 
 @dataclass(frozen=True)
 class Point:
-    """One point of a plan: the values of the swept fields and the resulting scenario."""
+    """One point of a plan: its labels (swept fields' values), scenario, seed and count.
+
+    ``replications`` overrides the plan's fixed count for this point (None: the plan's).
+    """
 
     index: int
     values: dict[str, Any]
     scenario: Scenario
     seed: int
+    replications: int | None = None
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -66,6 +72,11 @@ class Plan:
         """Dotted paths of the swept fields."""
         return [path for path, _ in self.parameters]
 
+    @property
+    def columns(self) -> list[str]:
+        """The labels of the points, in order: the swept paths, or a study's own labels."""
+        return list(dict.fromkeys(key for point in self.points for key in point.values))
+
     def identity(self) -> dict[str, Any]:
         """Return the inputs that define this sweep's results (hashed into ``sweep_id``)."""
         return {"scenario": self.base.model_dump(mode="json"),
@@ -74,7 +85,8 @@ class Plan:
                 "replications": None if self.precision_mt_per_year else self.replications,
                 "precision_mt_per_year": self.precision_mt_per_year,
                 "min_replications": self.min_replications,
-                "max_replications": self.max_replications}
+                "max_replications": self.max_replications,
+                "points": [[p.values, p.replications] for p in self.points]}
 
     @property
     def sweep_id(self) -> str:
@@ -84,12 +96,14 @@ class Plan:
     @property
     def most_replications_per_point(self) -> int:
         """The most replications any point can need (the budget of the sweep)."""
-        return self.max_replications if self.precision_mt_per_year else self.replications
+        if self.precision_mt_per_year:
+            return self.max_replications
+        return max(p.replications or self.replications for p in self.points)
 
-    def target(self, values_by_rep: Mapping[int, float]) -> tuple[int, bool]:
+    def target(self, point: Point, values_by_rep: Mapping[int, float]) -> tuple[int, bool]:
         """Replications a point needs given its stored Trans-Caspian values: (count, final?)."""
         if self.precision_mt_per_year is None:
-            return self.replications, True
+            return point.replications or self.replications, True
         n = self.min_replications
         while True:
             if any(k not in values_by_rep for k in range(n)):
@@ -148,6 +162,29 @@ def plan_run(scenario: Scenario, replications: int | None = None, seed: int | No
     return Plan(base=scenario, parameters=(), points=(Point(0, {}, scenario, root_seed),),
                 seed=root_seed, common_random_numbers=True, replications=n,
                 precision_mt_per_year=None, min_replications=n, max_replications=n)
+
+
+def plan_headline(base: Scenario, seed: int | None = None,
+                  capacity_replications: int | None = None,
+                  surge_replications: int | None = None) -> Plan:
+    """The headline study of ``base`` (its ``[headline]`` table): both panels as one plan.
+
+    Every point shares the root seed (common random numbers across levels and p).
+    """
+    settings = base.headline
+    counts = {"A": capacity_replications or settings.capacity_replications,
+              "B": surge_replications or settings.surge_replications}
+    if seed is not None:
+        with_overrides(base, {"run.seed": seed}, "--seed")
+    root_seed = base.run.seed if seed is None else seed
+    points = tuple(Point(i, hp.values, hp.scenario, root_seed, counts[hp.panel])
+                   for i, hp in enumerate(headline_points(base)))
+    most = max(counts.values())
+    plan = Plan(base=base, parameters=(), points=points, seed=root_seed,
+                common_random_numbers=True, replications=most, precision_mt_per_year=None,
+                min_replications=most, max_replications=most)
+    _check_size(plan, "[headline]")
+    return plan
 
 
 def _check_size(plan: Plan, where: str) -> None:

@@ -111,7 +111,8 @@ class Runner:
         done = 0
         for point in self.plan.points:
             rows = self.rows[point.index]
-            target, final = self.plan.target({k: r[PRECISION_COLUMN] for k, r in rows.items()})
+            target, final = self.plan.target(point, {k: r[PRECISION_COLUMN]
+                                                     for k, r in rows.items()})
             done += final and all(k in rows for k in range(target))
         return done
 
@@ -121,7 +122,8 @@ class Runner:
         todo = []
         for point in self.plan.points:
             rows = self.rows[point.index]
-            target, _ = self.plan.target({k: r[PRECISION_COLUMN] for k, r in rows.items()})
+            target, _ = self.plan.target(point, {k: r[PRECISION_COLUMN]
+                                                 for k, r in rows.items()})
             missing = [k for k in range(target)
                        if k not in rows and (point.index, k) not in failed]
             size = chunk_size(len(missing) * len(self.plan.points), self.jobs)
@@ -156,7 +158,7 @@ class Runner:
                                                                       for k, v in row.items()}
 
     def _table(self) -> pd.DataFrame:
-        columns = ["point", *self.plan.paths, *result_columns()]
+        columns = ["point", *self.plan.columns, *result_columns()]
         rows = [row for point in self.plan.points
                 for _, row in sorted(self.rows[point.index].items())]
         return pd.DataFrame(rows, columns=columns)

@@ -14,8 +14,10 @@ from typing import Protocol
 import numpy as np
 import simpy
 
-from sim.model.berths import BerthGroup
+from sim.model.berth_outages import start_berth_outages
+from sim.model.berths import SHIP_PRIORITY, BerthGroup
 from sim.model.btc import BtcIntake
+from sim.model.diversion import DiversionPolicy
 from sim.model.other_traffic import OtherTraffic
 from sim.model.outages import DisruptedCapacity
 from sim.model.port import Port
@@ -25,6 +27,7 @@ from sim.model.rng import Source, stream
 from sim.model.storage import TankFarm
 from sim.model.supply import SupplyNetwork
 from sim.model.tanker import Tanker, sailing_hours
+from sim.model.throughput import PortThroughput
 from sim.model.weather import WeatherGate
 from sim.scenario.schema import Aktau, Baku, Scenario
 from sim.units import HOURS_PER_DAY, mt_per_year_to_t_per_hour
@@ -51,8 +54,16 @@ class ExportChain:
 
         self.aktau = build_port(env, "aktau", sc.aktau, sc.aktau.loading_rate_t_per_hour,
                                 sc.fleet.cargo_t, rng(Source.WEATHER_AKTAU))
+        self.aktau.throughput = PortThroughput(env, sc.aktau.oil_capacity_t_per_hour,
+                                               sc.aktau.oil_capacity_burst_t)
         self.baku = build_port(env, "baku", sc.baku, sc.baku.unloading_rate_t_per_hour,
-                               sc.fleet.cargo_t, rng(Source.WEATHER_BAKU))
+                               sc.fleet.cargo_t, rng(Source.WEATHER_BAKU), tag_opening=True)
+        self.baku.kazakh_priority, self.baku.third_party_priority = BERTH_PRIORITIES[
+            sc.baku.berth_priority]
+        for port, section, source in ((self.aktau, sc.aktau, Source.BERTH_OUTAGE_AKTAU),
+                                      (self.baku, sc.baku, Source.BERTH_OUTAGE_BAKU)):
+            start_berth_outages(env, port.berths, section.berth_outages,
+                                [rng(source, i) for i in range(2 * section.berths)])
         self.initial_inventory_t = self.aktau.tanks.physical_t + self.baku.tanks.physical_t
 
         route = sc.russian_route
@@ -60,18 +71,23 @@ class ExportChain:
             env, mt_per_year_to_t_per_hour(route.capacity_mt_per_year),
             [(route.disruption, rng(Source.RUSSIAN_MAJOR)),
              (route.minor_halts, rng(Source.RUSSIAN_MINOR))])
+        self.diversion = DiversionPolicy(env, sc.supply.diversion, self.russian.outages[0])
         self.supply = SupplyNetwork(sc.supply, self.russian, sc.aktau.feeder_capacity_t_per_day,
-                                    self.aktau.tanks)
+                                    self.aktau.tanks, self.diversion)
         allowance_t_per_hour = mt_per_year_to_t_per_hour(sc.btc.allowance_mt_per_year)
         self.btc = BtcIntake(
             DisruptedCapacity(env, sc.btc.max_intake_t_per_day / HOURS_PER_DAY,
                               [(sc.btc.disruption, rng(Source.BTC_OUTAGE))]),
             allowance_t_per_hour,
             allowance_t_per_hour * sc.btc.allowance_carryover_days * HOURS_PER_DAY,
-            self.baku.tanks, opening_stock_t=self.baku.tanks.physical_t)
+            self.baku.tanks)
         self.other_traffic = OtherTraffic(env, self.aktau, sc.aktau.other_traffic_mt_per_year,
                                           sc.aktau.other_traffic_cargo_t,
                                           rng(Source.OTHER_TRAFFIC))
+        self.baku_other_traffic = OtherTraffic(env, self.baku,
+                                               sc.baku.other_traffic_at_berths_mt_per_year,
+                                               sc.baku.other_traffic_cargo_t,
+                                               rng(Source.BAKU_OTHER_TRAFFIC))
 
         n = sc.fleet.tankers
         stagger = nominal_cycle_hours(sc) / n if n else 0.0
@@ -112,8 +128,8 @@ class ExportChain:
 
     def resources(self) -> list[Measured]:
         """Every resource that keeps statistics of its own."""
-        return [self.supply, self.russian, self.btc, self.aktau, self.baku, self.other_traffic,
-                *self.tankers]
+        return [self.supply, self.russian, self.diversion, self.btc, self.aktau, self.baku,
+                self.other_traffic, self.baku_other_traffic, *self.tankers]
 
     # --- running -------------------------------------------------------------------------
 
@@ -133,17 +149,38 @@ class ExportChain:
             russian_major=major.measure(now), russian_minor=minor.measure(now),
             aktau=self.aktau.measure(now), baku=self.baku.measure(now),
             other_traffic_calls=self.other_traffic.measure(now),
+            baku_other_traffic_calls=self.baku_other_traffic.measure(now),
             tankers=tuple(tanker.measure(now) for tanker in self.tankers),
-            btc=self.btc.measure(now), upstream_storage_end_t=self.supply.upstream_t)
+            btc=self.btc.measure(now), diversion_active_hours=self.diversion.active_hours(now),
+            aktau_oil_capacity_t_per_hour=self.scenario.aktau.oil_capacity_t_per_hour,
+            upstream_storage_end_t=self.supply.upstream_t,
+            diverted_in_chain_end_t=self.diverted_in_chain_t())
+
+    def diverted_in_chain_t(self) -> float:
+        """Diverted crude in the Aktau and Baku tanks and on board tankers now (t)."""
+        return (self.aktau.tanks.diverted_t + self.baku.tanks.diverted_t
+                + sum(tanker.on_board.diverted_t for tanker in self.tankers))
+
+
+#: Berth priorities (Kazakh tankers, third-party tankers) at Baku; lower goes first.
+BERTH_PRIORITIES: dict[str, tuple[int, int]] = {
+    "first_come_first_served": (SHIP_PRIORITY, SHIP_PRIORITY),
+    "kazakh_first": (SHIP_PRIORITY, SHIP_PRIORITY + 1),
+    "third_party_first": (SHIP_PRIORITY + 1, SHIP_PRIORITY),
+}
 
 
 def build_port(env: simpy.Environment, name: str, section: Aktau | Baku,
-               pump_rate_t_per_hour: float, cargo_t: float, weather_rng: np.random.Generator
-               ) -> Port:
-    """A port's berths, tank farm (full when no cargo of ``cargo_t`` fits) and weather gate."""
+               pump_rate_t_per_hour: float, cargo_t: float, weather_rng: np.random.Generator,
+               tag_opening: bool = False) -> Port:
+    """A port's berths, tank farm (full when no cargo of ``cargo_t`` fits) and weather gate.
+
+    With ``tag_opening`` the crude in the tanks at the start is followed as opening stock.
+    """
     return Port(name, BerthGroup(env, f"{name} berths", section.berths),
                 TankFarm(env, f"{name} tanks", section.storage_t,
-                         section.initial_level_fraction * section.storage_t, cargo_t),
+                         section.initial_level_fraction * section.storage_t, cargo_t,
+                         opening_stock_is_tagged=tag_opening),
                 WeatherGate(env, section.weather, weather_rng), section.berthing_hours,
                 pump_rate_t_per_hour)
 

@@ -1,10 +1,11 @@
-"""Other traffic at Aktau's oil berths (cargoes to Makhachkala and elsewhere).
+"""Other crude at a port's berths: cargoes to Makhachkala at Aktau, third-party crude at Baku.
 
-Calls arrive as a Poisson stream of ``other_traffic_mt_per_year / other_traffic_cargo_t``
-per year, queue for the same berths as the Trans-Caspian tankers, respect the
-weather and hold a berth for berthing plus pumping. Their crude comes from
-their own supply and tankage, outside the Trans-Caspian mass balance: they
-compete for berth time only.
+Calls arrive as a Poisson stream of ``mt_per_year / cargo_t`` a year. At a port
+with a shared oil capacity (Aktau) a call first draws its cargo from the port's
+reserve; then it queues for the same berths as the Trans-Caspian tankers (at
+the port's third-party priority), respects the weather and holds a berth for
+berthing plus pumping. Its crude comes from its own supply and tankage, outside
+the Trans-Caspian mass balance: it competes for the port's capacity only.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sim.units import HOURS_PER_YEAR, TONNES_PER_MT
 
 
 class OtherTraffic:
-    """Poisson arrivals of other tankers that load at Aktau's oil berths."""
+    """Poisson arrivals of other tankers calling at one port's berths."""
 
     def __init__(self, env: simpy.Environment, port: Port, mt_per_year: float, cargo_t: float,
                  rng: np.random.Generator) -> None:
@@ -41,13 +42,20 @@ class OtherTraffic:
     def _arrivals(self) -> ProcessGenerator:
         while True:
             yield self.env.timeout(self.mean_interarrival_hours * self.rng.standard_exponential())
-            request = self.port.berths.request()
-            request.callbacks.append(self._when_open)
+            if self.port.throughput is None:
+                self._ask_for_berth()
+            else:
+                self.port.throughput.take(self.cargo_t).callbacks.append(self._ask_for_berth)
 
     # A call is a chain of callbacks rather than a process of its own: it has no
     # state worth a generator, and this saves a process start-up event per call.
 
-    def _when_open(self, request: BerthRequest) -> None:
+    def _ask_for_berth(self, _: object = None) -> None:
+        request = self.port.berths.request(self.port.third_party_priority)
+        request.callbacks.append(self._when_open)
+
+    def _when_open(self, request: simpy.Event) -> None:
+        assert isinstance(request, BerthRequest)
         weather = self.port.weather
         if not weather.is_open:
             weather.reopened().callbacks.append(lambda _: self._when_open(request))

@@ -16,6 +16,7 @@ see the true tonnes available in their interval whatever its length.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -54,7 +55,10 @@ class OutageProcess:
                  listener: FactorListener | None = None) -> None:
         self.env, self.params, self.rng = env, params, rng
         self.factor = 1.0
+        self.is_down = False
         self.onsets = 0
+        #: Called with the new state (True: down) each time the process goes down or up.
+        self.watchers: list[Callable[[bool], None]] = []
         self._listener = listener
         self.down = TimeWeighted(env.now, 0.0, full_at=1.0)
         rate = params.onset_rate_per_year
@@ -104,9 +108,12 @@ class OutageProcess:
         if self._listener is not None:
             self._listener.flush(self.env.now)
         self.factor = factor
+        self.is_down = down
         self.down.update(self.env.now, 1.0 if down else 0.0)
         if self._listener is not None:
             self._listener.refresh()
+        for watcher in self.watchers:
+            watcher(down)
 
     def _draw_up(self, residual: bool) -> float:
         """Draw an up-time (h).

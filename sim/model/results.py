@@ -52,11 +52,20 @@ class ReplicationResult:
         "injected into BTC.")
     russian_route_mt_per_year: float = _f("kpis", "Mt/yr", "Crude exported by the Russian "
                                           "route (CPC).")
-    diverted_mt_per_year: float = _f(
+    diverted_to_aktau_mt_per_year: float = _f(
         "kpis", "Mt/yr", "Crude the Russian route could not take that the feeder moved into "
-        "the Aktau tanks instead.")
+        "the Aktau tanks under the diversion policy (it may still be in tanks or on board).")
+    surge_mt_per_year: float = _f(
+        "kpis", "Mt/yr", "Surge: diverted crude that reached BTC (followed through well-mixed "
+        "tanks and cargoes).")
+    extra_transcaspian_mt_per_year: float = _f(
+        "kpis", "Mt/yr", "Trans-Caspian volume minus that of the same replication with "
+        "diversion off (common random numbers); 0 when diversion is off or not compared.")
     shut_in_mt_per_year: float = _f("kpis", "Mt/yr", "Production neither route nor upstream "
                                     "storage could take (deferred).")
+    shut_in_avoided_mt_per_year: float = _f(
+        "kpis", "Mt/yr", "Shut-in of the same replication with diversion off minus shut-in "
+        "with it (common random numbers); 0 when diversion is off or not compared.")
     produced_mt_per_year: float = _f("kpis", "Mt/yr", "Crude offered by the fields to the two "
                                      "routes.")
     target_share_6_0: float = _f("kpis", "share", "Throughput-feasible share of 6.0 Mt/yr: "
@@ -64,19 +73,30 @@ class ReplicationResult:
     target_share_6_5: float = _f("kpis", "share", "Throughput-feasible share of 6.5 Mt/yr: "
                                  "Trans-Caspian volume / 6.5, capped at 1.")
     reaches_6_0: float = _f("kpis", "0/1", "1 if the year's Trans-Caspian volume reached "
-                            "6.0 Mt/yr; its mean is P(>= 6.0).", "indicator")
+                            "6.0 Mt/yr (to the tonne); its mean is P(>= 6.0).", "indicator")
     reaches_6_5: float = _f("kpis", "0/1", "1 if the year's Trans-Caspian volume reached "
-                            "6.5 Mt/yr; its mean is P(>= 6.5).", "indicator")
+                            "6.5 Mt/yr (to the tonne); its mean is P(>= 6.5).", "indicator")
     russian_disrupted_days_per_year: float = _f(
         "russian_route", "days/yr", "Days in a major disruption (the share of days is p).")
     russian_disruptions_per_year: float = _f("russian_route", "1/yr",
                                              "Major disruptions that began.")
     russian_minor_halt_days_per_year: float = _f(
         "russian_route", "days/yr", "Days in a short halt (reported apart from p).")
+    russian_diversion_active_days_per_year: float = _f(
+        "russian_route", "days/yr", "Days the diversion policy was active (a major disruption "
+        "had lasted its reaction lag).")
     aktau_intake_mt_per_year: float = _f("aktau", "Mt/yr", "Crude the feeder moved into the "
                                          "Aktau tanks (nominated plus diverted).")
+    aktau_loaded_mt_per_year: float = _f("aktau", "Mt/yr", "All oil loaded at Aktau, "
+                                         "Trans-Caspian and other crude, against the port's "
+                                         "shared oil capacity.")
+    aktau_oil_capacity_use: float = _f("aktau", "share", "Oil loaded at Aktau / the port's "
+                                       "oil capacity over the same time (0-1).")
     aktau_berth_occupancy: float = _f("aktau", "share", "Share of Aktau oil-berth hours in "
-                                      "use, other traffic included (0-1).")
+                                      "use by ships, other crude included (0-1).")
+    aktau_berth_out_of_service_days_per_year: float = _f(
+        "aktau", "days/yr", "Days each Aktau oil berth was out of service (maintenance, "
+        "breakdowns), on average.")
     aktau_berth_wait_mean_hours: float = _f("aktau", "h", "Mean wait for an Aktau berth of "
                                             "the calls granted one.")
     aktau_berth_queue_mean_ships: float = _f("aktau", "ships", "Time-weighted mean number of "
@@ -104,8 +124,15 @@ class ReplicationResult:
     fleet_share_waiting_tank_room: float = _share("waiting_tank_room", "waiting for room in "
                                                   "the Baku tanks")
     fleet_share_maintenance: float = _share("maintenance", "in maintenance")
+    fleet_share_waiting_port_capacity: float = _share(
+        "waiting_port_capacity", "waiting at Aktau for the port's shared oil capacity")
     baku_berth_occupancy: float = _f("baku", "share", "Share of Baku discharge-berth hours "
-                                     "in use (0-1).")
+                                     "in use by ships, third-party crude included (0-1).")
+    baku_berth_out_of_service_days_per_year: float = _f(
+        "baku", "days/yr", "Days each Baku discharge berth was out of service, on average.")
+    baku_other_traffic_calls_per_year: float = _f("baku", "1/yr", "Third-party calls "
+                                                  "(Turkmen and other crude) discharged at "
+                                                  "the same berths.")
     baku_berth_wait_mean_hours: float = _f("baku", "h", "Mean wait for a Baku berth of the "
                                            "calls granted one.")
     baku_berth_queue_mean_ships: float = _f("baku", "ships", "Time-weighted mean number of "
@@ -123,8 +150,13 @@ class ReplicationResult:
                                             "stopped.")
     upstream_storage_end_t: float = _f("bookkeeping", "t", "Crude in upstream storage at the "
                                        "end of the run.")
+    diverted_in_chain_end_t: float = _f("bookkeeping", "t", "Diverted crude still in the Aktau "
+                                        "or Baku tanks or on board at the end of the run.")
     mass_balance_error_t: float = _f("bookkeeping", "t", "Produced + opening stock - every "
                                      "place crude can be; checked to be under 1 t.")
+    diverted_balance_error_t: float = _f("bookkeeping", "t", "Diverted into Aktau - surge - "
+                                         "diverted crude still in the chain; checked to be "
+                                         "under 1 t.")
 
     def as_dict(self) -> dict[str, float | int]:
         """The record as a plain mapping (for DataFrames and JSON)."""
@@ -167,15 +199,32 @@ class ChainRecords:
     russian_minor: OutageStats
     aktau: PortStats
     baku: PortStats
-    other_traffic_calls: int
+    other_traffic_calls: int  # at Aktau
+    baku_other_traffic_calls: int
     tankers: tuple[TankerStats, ...]
     btc: BtcStats
+    diversion_active_hours: float
+    aktau_oil_capacity_t_per_hour: float
     upstream_storage_end_t: float
+    diverted_in_chain_end_t: float
+
+
+@dataclass(frozen=True)
+class Counterfactual:
+    """The same replication with diversion off: what it delivered and shut in (t)."""
+
+    transcaspian_t: float
+    shut_in_t: float
 
 
 def from_records(records: ChainRecords, replication: int, seed: int,
-                 mass_balance_error_t: float) -> ReplicationResult:
-    """Turn the resources' measurements into per-year figures (one replication)."""
+                 errors: tuple[float, float], without_diversion: Counterfactual | None = None
+                 ) -> ReplicationResult:
+    """Turn the resources' measurements into per-year figures (one replication).
+
+    ``errors`` are the mass-balance and diverted-balance errors (t);
+    ``without_diversion`` is the same replication with diversion off, if it was run.
+    """
     hours = records.hours
     years = hours / HOURS_PER_YEAR
     per_year_days = DAYS_PER_YEAR / (hours / HOURS_PER_DAY)
@@ -189,6 +238,11 @@ def from_records(records: ChainRecords, replication: int, seed: int,
     flows = records.supply.flows
     btc = records.btc
     transcaspian = mt_per_year(btc.transcaspian_t)
+    extra, avoided = 0.0, 0.0
+    if without_diversion is not None:
+        extra = transcaspian - mt_per_year(without_diversion.transcaspian_t)
+        avoided = mt_per_year(without_diversion.shut_in_t - flows.shut_in_t)
+    capacity_t = records.aktau_oil_capacity_t_per_hour * hours
     by_state = [0.0] * len(TankerState)
     for tanker in records.tankers:
         for state, h in enumerate(tanker.hours_by_state):
@@ -199,18 +253,25 @@ def from_records(records: ChainRecords, replication: int, seed: int,
         replication=replication, seed=seed,
         transcaspian_mt_per_year=transcaspian,
         russian_route_mt_per_year=mt_per_year(flows.russian_t),
-        diverted_mt_per_year=mt_per_year(flows.diverted_t),
+        diverted_to_aktau_mt_per_year=mt_per_year(flows.diverted_t),
+        surge_mt_per_year=mt_per_year(btc.surge_t),
+        extra_transcaspian_mt_per_year=extra,
         shut_in_mt_per_year=mt_per_year(flows.shut_in_t),
+        shut_in_avoided_mt_per_year=avoided,
         produced_mt_per_year=mt_per_year(flows.produced_t),
         target_share_6_0=min(1.0, transcaspian / TARGET_LOW_MT_PER_YEAR),
         target_share_6_5=min(1.0, transcaspian / TARGET_HIGH_MT_PER_YEAR),
-        reaches_6_0=float(transcaspian >= TARGET_LOW_MT_PER_YEAR),
-        reaches_6_5=float(transcaspian >= TARGET_HIGH_MT_PER_YEAR),
+        reaches_6_0=float(reaches(transcaspian, TARGET_LOW_MT_PER_YEAR)),
+        reaches_6_5=float(reaches(transcaspian, TARGET_HIGH_MT_PER_YEAR)),
         russian_disrupted_days_per_year=days(records.russian_major.disrupted_hours),
         russian_disruptions_per_year=records.russian_major.onsets / years,
         russian_minor_halt_days_per_year=days(records.russian_minor.disrupted_hours),
+        russian_diversion_active_days_per_year=days(records.diversion_active_hours),
         aktau_intake_mt_per_year=mt_per_year(flows.feeder_t),
+        aktau_loaded_mt_per_year=mt_per_year(ak.loaded_t),
+        aktau_oil_capacity_use=ak.loaded_t / capacity_t if capacity_t > 0 else 0.0,
         aktau_berth_occupancy=ak.berths.occupancy,
+        aktau_berth_out_of_service_days_per_year=DAYS_PER_YEAR * ak.berths.out_of_service_share,
         aktau_berth_wait_mean_hours=ak.berths.wait_mean_hours,
         aktau_berth_queue_mean_ships=ak.berths.queue_mean_ships,
         aktau_tank_mean_t=ak.tanks.mean_t, aktau_tank_max_t=ak.tanks.max_t,
@@ -221,6 +282,8 @@ def from_records(records: ChainRecords, replication: int, seed: int,
         fleet_voyages_per_year=sum(t.voyages for t in records.tankers) / years,
         **{TIME_SHARE_FIELDS[state]: by_state[state] / fleet_hours for state in TankerState},
         baku_berth_occupancy=bk.berths.occupancy,
+        baku_berth_out_of_service_days_per_year=DAYS_PER_YEAR * bk.berths.out_of_service_share,
+        baku_other_traffic_calls_per_year=records.baku_other_traffic_calls / years,
         baku_berth_wait_mean_hours=bk.berths.wait_mean_hours,
         baku_berth_queue_mean_ships=bk.berths.queue_mean_ships,
         baku_tank_mean_t=bk.tanks.mean_t, baku_tank_max_t=bk.tanks.max_t,
@@ -229,5 +292,16 @@ def from_records(records: ChainRecords, replication: int, seed: int,
         btc_allowance_use=btc.injected_t / btc.allowed_t if btc.allowed_t > 0 else 0.0,
         btc_disrupted_days_per_year=days(btc.outage.disrupted_hours),
         upstream_storage_end_t=records.upstream_storage_end_t,
-        mass_balance_error_t=mass_balance_error_t,
+        diverted_in_chain_end_t=records.diverted_in_chain_end_t,
+        mass_balance_error_t=errors[0],
+        diverted_balance_error_t=errors[1],
     )
+
+
+#: Reaching a target allows for rounding: a year reaches X Mt/yr if it delivers X less 1 t.
+REACH_TOLERANCE_MT_PER_YEAR = 1e-6
+
+
+def reaches(transcaspian_mt_per_year: float, target_mt_per_year: float) -> bool:
+    """Whether a year's Trans-Caspian volume reached a target (to the tonne)."""
+    return transcaspian_mt_per_year >= target_mt_per_year - REACH_TOLERANCE_MT_PER_YEAR

@@ -22,8 +22,11 @@ class Source(IntEnum):
     BTC_OUTAGE = 3
     WEATHER_AKTAU = 4
     WEATHER_BAKU = 5
-    OTHER_TRAFFIC = 6
+    OTHER_TRAFFIC = 6  # at Aktau
     TANKER = 7
+    BAKU_OTHER_TRAFFIC = 8
+    BERTH_OUTAGE_AKTAU = 9  # index: 2 x berth + (0 maintenance, 1 breakdowns)
+    BERTH_OUTAGE_BAKU = 10
 
 
 def stream(seed: int, replication: int, source: Source, index: int = 0) -> np.random.Generator:

@@ -1,7 +1,8 @@
 """Tankers: each one a SimPy process shuttling crude from Aktau to Baku and back.
 
 One voyage: wait at Aktau for a whole cargo to be claimed in the tanks, wait for
-a berth, wait for the weather, load, wait for the weather to leave, sail laden,
+the port's oil capacity (shared with other crude), wait for a berth, wait for
+the weather, load, wait for the weather to leave, sail laden,
 wait for a Baku berth and the weather, wait for tank room, discharge, wait for
 the weather, sail back in ballast. Once a year each tanker spends
 ``maintenance_days_per_year`` out of service, starting at a random phase.
@@ -19,6 +20,7 @@ import simpy
 from sim.model.monitor import StateClock
 from sim.model.port import Port
 from sim.model.process import ProcessGenerator
+from sim.model.storage import EMPTY
 from sim.scenario.schema import Fleet
 from sim.units import HOURS_PER_DAY, HOURS_PER_YEAR
 
@@ -34,6 +36,7 @@ class TankerState(IntEnum):
     WAITING_WEATHER = 5
     WAITING_TANK_ROOM = 6
     MAINTENANCE = 7
+    WAITING_PORT_CAPACITY = 8
 
     @property
     def label(self) -> str:
@@ -43,7 +46,7 @@ class TankerState(IntEnum):
 
 # Plain ints for the hot loop (enum attribute lookups cost more than the work they label).
 (LOADING, SAILING, UNLOADING, WAITING_BERTH, WAITING_CARGO, WAITING_WEATHER,
- WAITING_TANK_ROOM, MAINTENANCE) = (int(state) for state in TankerState)
+ WAITING_TANK_ROOM, MAINTENANCE, WAITING_PORT_CAPACITY) = (int(state) for state in TankerState)
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def sailing_hours(fleet: Fleet) -> float:
 
 
 class Tanker:
-    """One tanker of ``fleet.cargo_t`` tonnes; ``on_board_t`` is its crude now (t)."""
+    """One tanker of ``fleet.cargo_t`` tonnes; ``on_board`` is the crude it carries now."""
 
     def __init__(self, env: simpy.Environment, index: int, fleet: Fleet, aktau: Port,
                  baku: Port, rng: np.random.Generator, start_delay_hours: float) -> None:
@@ -69,7 +72,7 @@ class Tanker:
         self.aktau, self.baku = aktau, baku
         self.sail_hours = sailing_hours(fleet)
         self.maintenance_hours = fleet.maintenance_days_per_year * HOURS_PER_DAY
-        self.on_board_t = 0.0
+        self.on_board = EMPTY
         self.voyages = 0
         self.clock = StateClock(env.now, TankerState.SAILING, TankerState)
         # Uniform phase of the yearly maintenance block (from this tanker's own stream).
@@ -99,17 +102,20 @@ class Tanker:
                 self._maintenance_due += HOURS_PER_YEAR
 
             clock.enter(env.now, WAITING_CARGO)
-            yield aktau.tanks.claim_cargo(cargo)
+            lot = yield aktau.tanks.claim_cargo(cargo)
+            if aktau.throughput is not None:
+                clock.enter(env.now, WAITING_PORT_CAPACITY)
+                yield aktau.throughput.take(cargo)
 
             clock.enter(env.now, WAITING_BERTH)
-            with aktau.berths.request() as berth:
+            with aktau.berths.request(aktau.kazakh_priority) as berth:
                 yield berth
                 if not aktau.weather.is_open:
                     yield from self._wait_for_weather(aktau)
                 clock.enter(env.now, LOADING)
                 yield env.timeout(aktau.berth_hours(cargo))
-                aktau.tanks.release_claim(cargo)
-                self.on_board_t = cargo
+                aktau.tanks.release_claim(lot)
+                self.on_board = lot
 
             if not aktau.weather.is_open:
                 yield from self._wait_for_weather(aktau)
@@ -117,12 +123,12 @@ class Tanker:
             yield env.timeout(self.sail_hours)
 
             clock.enter(env.now, WAITING_BERTH)
-            with baku.berths.request() as berth:
+            with baku.berths.request(baku.kazakh_priority) as berth:
                 yield berth
                 if not baku.weather.is_open:
                     yield from self._wait_for_weather(baku)
                 clock.enter(env.now, WAITING_TANK_ROOM)
-                yield baku.tanks.receive_cargo(cargo, self._handed_over)
+                yield baku.tanks.receive_cargo(self.on_board, self._handed_over)
                 clock.enter(env.now, UNLOADING)
                 yield env.timeout(baku.berth_hours(cargo))
             self.voyages += 1
@@ -134,7 +140,7 @@ class Tanker:
 
     def _handed_over(self) -> None:
         """The cargo is in the Baku tanks now (called by the tank farm at that instant)."""
-        self.on_board_t = 0.0
+        self.on_board = EMPTY
 
     def _wait_for_weather(self, port: Port) -> ProcessGenerator:
         while not port.weather.is_open:

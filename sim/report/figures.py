@@ -61,10 +61,18 @@ def draw_figures(summary: pd.DataFrame, paths: list[str], scenario_name: str,
         figures["heatmap"] = heatmap(summary, paths, scenario_name)
     written = []
     for name, fig in figures.items():
-        for ext in ("png", "svg"):
-            path = folder / f"{name}.{ext}"
-            atomic_write(path, _saver(fig, ext))
-            written.append(path)
+        written += save_figure(fig, folder / name)
+    return written
+
+
+def save_figure(fig: Figure, stem: Path) -> list[Path]:
+    """Write ``fig`` as ``stem.png`` and ``stem.svg`` (atomically); return the files."""
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    for ext in ("png", "svg"):
+        path = stem.with_suffix(f".{ext}")
+        atomic_write(path, _saver(fig, ext))
+        written.append(path)
     return written
 
 
@@ -127,8 +135,10 @@ def capacity_curve(summary: pd.DataFrame, paths: list[str], scenario_name: str) 
                         label=f"{prefix}95% CI of the mean")
         ax.plot(rows[x], rows["transcaspian_mt_per_year_mean"], color=colour, marker="o",
                 label=f"{prefix}mean")
-        ax.plot(rows[x], rows["ceiling_mt_per_year"], color=colour, linestyle="--",
-                label=f"{prefix}deterministic ceiling")
+        ax.plot(rows[x], rows["capacity_mt_per_year"], color=colour, linestyle="--",
+                label=f"{prefix}physical capacity (a)")
+        ax.plot(rows[x], rows["deliverable_mt_per_year"], color=colour, linestyle=":",
+                label=f"{prefix}expected deliverable (b)")
     n = summary["replications"]
     ax.set_xlabel(label(x))
     ax.set_ylabel("Trans-Caspian volume into BTC (Mt/yr)")
@@ -177,7 +187,8 @@ def volumes(summary: pd.DataFrame, paths: list[str], scenario_name: str) -> Figu
     left.set_ylabel("Mt/yr")
     left.set_title("Russian-route volume")
     for i, (kpi, text) in enumerate([("transcaspian_mt_per_year", "Trans-Caspian (into BTC)"),
-                                     ("diverted_mt_per_year", "diverted to Aktau"),
+                                     ("diverted_to_aktau_mt_per_year", "diverted to Aktau"),
+                                     ("surge_mt_per_year", "surge (diverted, into BTC)"),
                                      ("shut_in_mt_per_year", "shut in (deferred)")]):
         right.fill_between(x, rows[f"{kpi}_ci95_low"], rows[f"{kpi}_ci95_high"],
                            color=f"C{i}", alpha=0.3)

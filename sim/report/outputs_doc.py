@@ -73,11 +73,14 @@ def render() -> str:
         "## `run --json`",
         "",
         "One document: the scenario's name, file, overrides, replications, seed, horizon and "
-        "warm-up; `russian_route_disruption` (how p was given and both its forms); one object "
+        "warm-up; `russian_route_disruption` (how p was given, p as the share of days, onsets "
+        "per calendar year and per year of up-time); one object "
         "per group above (`kpis`, `russian_route`, `aktau`, `fleet`, `baku`, `btc`, "
         "`bookkeeping`) mapping each field to its unit, statistics and `n`; `mass_balance` "
-        "(largest error over the replications, the tolerance, replications checked); "
-        "`capacity_bound` (stage limits, ceiling, binding stage); `wall_time_s`. Undefined "
+        "(largest error over the replications, the tolerance, replications checked); `notes` "
+        "(what each P(>= target) can mean under the scenario's contracts and start); "
+        "`chain_bound` (stage limits, (a) physical capacity and (b) expected deliverable, "
+        "with what binds each); `wall_time_s`. Undefined "
         "statistics (a CI from one replication) are `null`.",
         "",
     ]

@@ -14,12 +14,20 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis.bound import capacity_bound
+from sim.analysis.bound import chain_bound
 from sim.analysis.stats import Values, half_width, summarize
 from sim.experiments.plan import PRECISION_COLUMN, Plan, Point
 from sim.model.invariants import MASS_BALANCE_TOLERANCE_T
-from sim.model.results import GROUPS, OutputField, output_fields
+from sim.model.results import (
+    GROUPS,
+    REACH_TOLERANCE_MT_PER_YEAR,
+    TARGET_HIGH_MT_PER_YEAR,
+    TARGET_LOW_MT_PER_YEAR,
+    OutputField,
+    output_fields,
+)
 from sim.scenario.schema import Scenario
+from sim.units import DAYS_PER_YEAR
 
 CONTINUOUS_STATS = ("mean", "ci95_low", "ci95_high", "p5", "p50", "p95")
 INDICATOR_STATS = ("mean", "ci95_low", "ci95_high")
@@ -62,11 +70,40 @@ def run_summary(frame: pd.DataFrame) -> dict[str, Any]:
     return grouped
 
 
+def reach_notes(scenario: Scenario) -> dict[str, str]:
+    """What a P(>= target) can and cannot mean for this scenario's contracts and start.
+
+    A target above the BTC allowance cannot be reached (P is 0 by contract); a target
+    equal to it is reached only by years without any shortfall; with no warm-up the
+    Baku opening stock (not Trans-Caspian) takes part of the first year's allowance.
+    """
+    notes = {}
+    allowance = scenario.btc.allowance_mt_per_year
+    nomination = (scenario.supply.transcaspian_nomination_mt_per_year
+                  + (scenario.supply.diversion.max_extra_mt_per_year
+                     if scenario.supply.diversion.enabled else 0.0))
+    for name, target in (("reaches_6_0", TARGET_LOW_MT_PER_YEAR),
+                         ("reaches_6_5", TARGET_HIGH_MT_PER_YEAR)):
+        cap, what = min((allowance, "BTC allowance"), (nomination, "nomination"))
+        if cap < target - REACH_TOLERANCE_MT_PER_YEAR:
+            notes[name] = f"0 by contract: the {what} is {cap:g} Mt/yr, below {target:g}"
+        elif cap <= target + REACH_TOLERANCE_MT_PER_YEAR:
+            notes[name] = (f"the {what} is the target itself ({cap:g} Mt/yr): only years "
+                           "without any shortfall reach it")
+        elif scenario.run.warmup_days == 0 and scenario.baku.initial_level_fraction > 0:
+            notes[name] = ("no warm-up: the Baku opening stock takes part of the first "
+                           "year's allowance")
+    return notes
+
+
 def disruption_description(scenario: Scenario) -> dict[str, Any]:
     """How the Russian route's disruption was specified (probability or rate) and both values."""
     d = scenario.russian_route.disruption
-    return {"given_as": d.mode, "probability": d.steady_state_probability,
-            "rate_per_year": d.onset_rate_per_year, "mean_duration_days": d.mean_duration_days,
+    p = d.steady_state_probability
+    return {"given_as": d.mode, "probability": p,
+            "rate_per_year": d.onset_rate_per_year,
+            "onsets_per_calendar_year": p / d.mean_duration_days * DAYS_PER_YEAR,
+            "mean_duration_days": d.mean_duration_days,
             "capacity_loss_fraction": d.capacity_loss_fraction,
             "clustering_cv": d.clustering_cv}
 
@@ -95,9 +132,15 @@ POINT_COLUMNS = (
                   "Standard deviation of that paired difference."),
     SummaryColumn("transcaspian_mt_per_year_delta_ci95_half_width", "Mt/yr",
                   "Half-width of the 95% CI of the mean paired difference."),
-    SummaryColumn("ceiling_mt_per_year", "Mt/yr",
-                  "Deterministic ceiling of the chain (`python -m sim bound`)."),
-    SummaryColumn("ceiling_binding_stage", "-", "The stage with the smallest limit."),
+    SummaryColumn("capacity_mt_per_year", "Mt/yr",
+                  "(a) Physical capacity of the chain from the parameters: every stage at its "
+                  "long-run rate, nominations and allowance ignored (`python -m sim bound`)."),
+    SummaryColumn("capacity_binding_stage", "-", "The physical stage with the smallest limit."),
+    SummaryColumn("deliverable_mt_per_year", "Mt/yr",
+                  "(b) Expected deliverable under the scenario's contracts: capacity, expected "
+                  "supply (diversion averaged over outage states) and effective allowance."),
+    SummaryColumn("deliverable_binding", "-", "What limits (b): a stage, supply or the "
+                  "BTC allowance."),
     SummaryColumn("russian_disruption_given_as", "-",
                   "Whether the scenario gave the Russian route's disruption as a "
                   "probability or a rate."),
@@ -105,6 +148,9 @@ POINT_COLUMNS = (
                   "Steady-state probability p that the Russian route is disrupted."),
     SummaryColumn("russian_disruption_rate_per_year", "1/yr",
                   "Disruption onsets per year of up-time (from p and the mean duration)."),
+    SummaryColumn("reaches_6_0_note", "-", "What P(>= 6.0) can mean here: empty, or why it "
+                  "is 0 by contract, or only counts years without any shortfall."),
+    SummaryColumn("reaches_6_5_note", "-", "The same for P(>= 6.5)."),
 )
 
 
@@ -129,13 +175,18 @@ def summarize_points(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
                 row.update({f"{output.name}_{stat}": s[stat] for stat in stats_of(output)})
             row["transcaspian_mt_per_year_ci95_half_width"] = half_width(group[PRECISION_COLUMN])
             row.update(_paired_difference(group, previous, plan, point))
-        bound = capacity_bound(point.scenario)
-        row["ceiling_mt_per_year"] = bound.ceiling_mt_per_year
-        row["ceiling_binding_stage"] = bound.binding
+        bound = chain_bound(point.scenario)
+        row["capacity_mt_per_year"] = bound.capacity_mt_per_year
+        row["capacity_binding_stage"] = bound.capacity_binding
+        row["deliverable_mt_per_year"] = bound.deliverable_mt_per_year
+        row["deliverable_binding"] = bound.deliverable_binding
         disruption = point.scenario.russian_route.disruption
         row["russian_disruption_given_as"] = disruption.mode
         row["russian_disruption_probability"] = disruption.steady_state_probability
         row["russian_disruption_rate_per_year"] = disruption.onset_rate_per_year
+        notes = reach_notes(point.scenario)
+        row["reaches_6_0_note"] = notes.get("reaches_6_0", "")
+        row["reaches_6_5_note"] = notes.get("reaches_6_5", "")
         rows.append(row)
         previous = group
     return pd.DataFrame(rows)

@@ -25,24 +25,25 @@ class Disruption(Section):
     rate_per_year: float | None = F(None, "Disruption onsets per year while up; alternative "
                                     "to probability.", "See the route's defaults.", ge=0,
                                     le=365)
-    mean_duration_days: float = F(57.0, "Mean duration of a disruption (days); durations "
-                                  "are lognormal.", "Reference §2: known durations 20-94 d, "
-                                  "mean ~55-60 d.", gt=0, le=3650)
+    mean_duration_days: float = F(56.4, "Mean duration of a disruption (days); durations "
+                                  "are lognormal.", "sources §1.3: five episodes of 20-103 d "
+                                  "in 2022-2025, mean 56.4 d.", gt=0, le=3650)
     duration_sigma_log: float = F(0.55, "Log-space standard deviation of the lognormal "
                                   "duration; 0 makes durations fixed.",
-                                  "Reference defaults: sigma_log ~0.55.", ge=0, le=3)
+                                  "sources §1.3: durations 20-103 d (ESTIMATE of the spread).",
+                                  ge=0, le=3)
     capacity_loss_fraction: float = F(0.40, "Mean fraction of capacity removed while "
-                                      "disrupted.", "Reference defaults: Beta mean 0.40 "
+                                      "disrupted.", "sources §1.4: Beta mean 0.40 "
                                       "(one SPM ~0.45-0.5, pump station 0.3-0.4).", gt=0, le=1)
     capacity_loss_sd: float = F(0.10, "Standard deviation of the capacity loss across events "
                                 "(Beta distribution); 0 makes it fixed.",
-                                "Reference defaults: range 0.25-0.55 (ESTIMATE of spread).",
+                                "sources §1.4, §7.11: losses 0.25-0.55 (ESTIMATE of spread).",
                                 ge=0, le=0.5)
     clustering_cv: float = F(1.0, "Coefficient of variation of the up-times between "
                              "disruptions: 1 is a Poisson process, >1 clusters events "
                              "(calm years, then bursts) with the same mean and "
-                             "steady-state probability.", "Reference §2: 3, 0, 0, 3 events "
-                             "in 2022-2025 (ESTIMATE of dispersion).", ge=1, le=10)
+                             "steady-state probability.", "sources §1.3, §7.11: 3, 0, 0, 2 "
+                             "episodes in 2022-2025 (ESTIMATE of dispersion).", ge=1, le=10)
 
     @model_validator(mode="after")
     def _probability_or_rate(self) -> Disruption:

@@ -37,6 +37,7 @@ UNIT_RULES: tuple[tuple[str, str], ...] = (
     ("_t_per_day", "t/day"),
     ("_mt_per_year", "Mt/yr"),
     ("_days_per_year", "days/yr"),
+    ("_per_year", "per year"),
     ("_days_per_month", "days in each calendar month"),
     ("rate_per_year", "onsets/yr of up-time"),
     ("_t", "t"),
@@ -45,14 +46,17 @@ UNIT_RULES: tuple[tuple[str, str], ...] = (
     ("_knots", "kn"),
     ("_nm", "nmi"),
     ("_fraction", "fraction"),
+    ("_share_at_berths", "share (0-1)"),
     ("loss_sd", "fraction"),
     ("probability", "probability (0-1)"),
+    ("probabilities", "probabilities (0-1)"),
     ("_sigma_log", "dimensionless (log space)"),
     ("_cv", "dimensionless"),
 )
 
 #: Fields whose names carry no unit because they have none.
-UNITLESS = frozenset({"name", "description", "seed", "enabled", "diversion", "path", "values"})
+UNITLESS = frozenset({"name", "description", "seed", "enabled", "diversion", "path", "values",
+                      "compare_without_diversion", "berth_priority", "changes", "source"})
 
 #: Plain-language statement of each model validator without a docstring, by "Class.validator".
 CROSS_FIELD_RULES: dict[str, str] = {
@@ -73,7 +77,10 @@ CROSS_FIELD_RULES: dict[str, str] = {
         "`sweep.min_replications` must not exceed `sweep.max_replications`."),
     "Scenario._chain_can_carry_nomination": (
         "A positive nomination needs at least one tanker; `fleet.cargo_t` must fit in both "
-        "`aktau.storage_t` and `baku.storage_t`."),
+        "`aktau.storage_t` and `baku.storage_t`, and in Aktau's reserve of oil capacity "
+        "(`aktau.oil_capacity_burst_days` of `aktau.oil_capacity_mt_per_year`). Other ships "
+        "(Makhachkala cargoes at Aktau, third-party crude at Baku) may take at most 70% of a "
+        "port's berth time in service, or their queue never clears."),
 }
 
 
@@ -131,6 +138,8 @@ def type_name(annotation: Any) -> str:
             return "list of tables"
         return f"list of {type_name(item)}" + ("s" if typing.get_origin(item) is None else
                                                  " values")
+    if origin is typing.Literal:
+        return "one of " + ", ".join(f'"{a}"' for a in typing.get_args(annotation))
     names = {bool: "boolean", int: "integer", float: "number", str: "text"}
     if annotation in names:
         return names[annotation]
@@ -337,9 +346,10 @@ def render(base: Scenario | None = None) -> str:
         "`_nm` nautical miles, `_fraction` a share (1 = all). Inside the model time is "
         "in hours and a year is 365 days.",
         "",
-        "\"Reference\" in a source means `shared/reference/caspian-route-facts.md` (section "
-        "numbers as there); ESTIMATE marks engineering judgement where no public figure was "
-        "found. Where a section appears under several paths (the three disruption processes, "
+        "\"sources §N.M\" in a source means that section of `docs/sources.md`, which names "
+        "the public source of every fact; ESTIMATE marks engineering judgement where no public "
+        "figure was found (`docs/sources.md` §7 gives the reasoning and a plausible range). "
+        "Where a section appears under several paths (the three disruption processes, "
         "the two weather sections) its defaults differ, so each path has its own table; a "
         "default set by the enclosing field carries that field's source.",
         "",

@@ -1,4 +1,4 @@
-"""How a scenario is run and swept: horizon, replications, seed, and the default sweep."""
+"""How a scenario is run and studied: horizon, replications, seed, default sweep, headline."""
 
 from __future__ import annotations
 
@@ -20,16 +20,21 @@ class RunSettings(Section):
                             "Convention: one simulated year.", gt=0, le=36_500)
     warmup_days: float = F(30.0, "Simulated time discarded before measuring (days); "
                            "lets tanks and queues leave their initial state.",
-                           "ESTIMATE: a few tanker cycles.", ge=0, le=3_650)
+                           "Convention: a few tanker cycles.", ge=0, le=3_650)
     replications: int = F(100, "Independent replications per run.", "Convention.",
                           ge=1, le=100_000)
     seed: int = F(20_231_122, "Root seed; replication k uses SeedSequence(seed, spawn_key=(k, "
                   "source)).", "Convention (the KMG-SOCAR agreement date).", ge=0,
                   le=2**63 - 1)
+    compare_without_diversion: bool = F(
+        True, "Also run each replication with diversion off (the same random numbers) to "
+        "report the extra Trans-Caspian volume and the shut-in that diversion avoided; "
+        "doubles the cost when diversion is on.", "Convention.")
     batch_interval_hours: float = F(6.0, "Interval at which pipeline flows (supply, "
                                     "Russian route, feeder, BTC intake) move as batches "
                                     "(hours). Halving it changes annual volumes by < 0.5%.",
-                                    "Model design; see tests/test_batching.py.", gt=0, le=168)
+                                    "Model design: halving it moves annual volumes by < 0.5%.",
+                                    gt=0, le=168)
 
     @model_validator(mode="after")
     def _run_size_is_sane(self) -> RunSettings:
@@ -77,3 +82,44 @@ class SweepSettings(Section):
             raise FieldRuleError("min_replications", self.min_replications,
                                  f"must not exceed max_replications ({self.max_replications})")
         return self
+
+
+class InvestmentLevel(Section):
+    """One investment level: a name, the changes it makes, and why it is on the list."""
+
+    name: str = F("today", "Short name shown in the figure and tables.", "Convention.",
+                  min_length=1, max_length=80)
+    changes: tuple[str, ...] = F((), "Changes to the scenario, each PATH=VALUE as for --set "
+                                 "(empty: the scenario as it is).", "Convention.",
+                                 max_length=50)
+    source: str = F("", "Where the level comes from (a sources § citation).", "Convention.",
+                    max_length=500)
+
+
+class HeadlineSettings(Section):
+    """The study ``python -m sim headline SCENARIO`` runs (the README's main job)."""
+
+    levels: tuple[InvestmentLevel, ...] = F((InvestmentLevel(),), "Investment levels, in the "
+                                            "order shown.", "Convention.", min_length=1,
+                                            max_length=12)
+    capacity_replications: int = F(100, "Replications per level in panel A.", "Convention.",
+                                   ge=2, le=100_000)
+    capacity_nomination_mt_per_year: float = F(
+        15.0, "Nomination and BTC allowance in panel A, above what any level can carry "
+        "(Mt/yr).", "Convention.", gt=0, le=100)
+    surge_replications: int = F(40, "Replications per level and p in panel B (each paired "
+                                "with its run without diversion).", "Convention.", ge=2,
+                                le=100_000)
+    surge_probabilities: tuple[float, ...] = F(
+        (0.0, 0.1, 0.18, 0.3, 0.45), "Russian-route disruption probabilities of panel B.",
+        "Convention: from calm to a crisis year (sources §1.3).", min_length=2, max_length=50)
+    surge_nomination_mt_per_year: float = F(
+        2.2, "Trans-Caspian nomination in panel B: today's contract (Mt/yr).",
+        "sources §5.2: agreement 2 and the SOCAR ceiling of 2.2 Mt/yr.", ge=0, le=100)
+    surge_max_extra_mt_per_year: float = F(
+        20.0, "Most extra crude shippers divert in panel B (Mt/yr): high, so that the chain, "
+        "not the shippers' policy, limits the surge.", "Convention.", ge=0, le=100)
+    surge_allowance_mt_per_year: float = F(
+        12.0, "BTC allowance in panel B: room for the surge, as if BTC accepted it (Mt/yr).",
+        "sources §5.1: BTC has ~20 Mt/yr spare (the allowance is an assumption).", gt=0,
+        le=60)

@@ -43,21 +43,26 @@ class Effort:
     queue_hours: float
     outage_replications: int
     outage_years: float
+    bound_scenarios: int
+    bound_replications: int
     jobs: int | None = None
 
 FULL = Effort(name="full", model_replications=400, history_replications=100, queue_replications=80,
-              queue_hours=100_000.0, outage_replications=400, outage_years=20.0)
+              queue_hours=100_000.0, outage_replications=400, outage_years=20.0,
+              bound_scenarios=60, bound_replications=20)
 
 QUICK = Effort(name="quick", model_replications=8, history_replications=4, queue_replications=6,
-               queue_hours=20_000.0, outage_replications=30, outage_years=10.0, jobs=1)
+               queue_hours=20_000.0, outage_replications=30, outage_years=10.0,
+               bound_scenarios=4, bound_replications=4, jobs=1)
 
 @dataclass(frozen=True)
 class Check:
     """One comparison of a model number with a number from outside the project.
 
     ``tolerance`` is absolute, in ``unit``: the check passes when
-    ``|model_value - reference_value| <= tolerance`` (or, for an upper bound,
-    ``model_value <= reference_value + tolerance``).
+    ``|model_value - reference_value| <= tolerance`` (for an upper bound,
+    ``model_value <= reference_value + tolerance``; for a lower bound,
+    ``model_value >= reference_value - tolerance``).
     """
 
     family: str
@@ -77,10 +82,12 @@ class Check:
         return (self.model_value - self.reference_value) / self.reference_value
 
 def judge(model: float, reference: float, tolerance: float, *, upper_bound: bool = False,
-          outside: Verdict = "fail") -> Verdict:
+          lower_bound: bool = False, outside: Verdict = "fail") -> Verdict:
     """Verdict of one comparison: "pass", or ``outside`` when the tolerance is exceeded."""
     if upper_bound:
         return "pass" if model <= reference + tolerance else outside
+    if lower_bound:
+        return "pass" if model >= reference - tolerance else outside
     return "pass" if abs(model - reference) <= tolerance else outside
 
 def standard_error(values: Values) -> float:

@@ -11,10 +11,12 @@ from sim.scenario.loader import load_scenario
 from sim.study import run_replications
 from sim.validation.checks import FULL, Check, Effort
 from sim.validation.history import HistoryComparison, history_checks, simulate_history
+from sim.validation.physics import physics_history_checks
 from sim.validation.theory_checks import (
     BaseRun,
     aktau_call_hours,
     availability_checks,
+    bound_checks,
     cycle_bound_checks,
     erlang_c_checks,
 )
@@ -31,7 +33,7 @@ class ValidationReport:
 
 def run_validation(scenarios_dir: Path, effort: Effort = FULL,
                    progress: Callable[[str], None] | None = None) -> ValidationReport:
-    """Run all four families of checks with ``effort``; ``progress`` hears each step."""
+    """Run every family of checks with ``effort``; ``progress`` hears each step."""
     started = time.perf_counter()
     say = progress or (lambda _message: None)
     base_scenario = load_scenario(scenarios_dir / "base.toml").scenario
@@ -40,6 +42,8 @@ def run_validation(scenarios_dir: Path, effort: Effort = FULL,
         base_scenario, replications=effort.model_replications, jobs=effort.jobs))
     say("deterministic cycle and berth bound")
     checks = cycle_bound_checks(base)
+    say(f"capacity bounds over {effort.bound_scenarios} random chains")
+    checks += bound_checks(effort, base_scenario)
     say("Erlang C")
     checks += erlang_c_checks(effort, aktau_call_hours(base_scenario))
     say("availability")
@@ -47,6 +51,8 @@ def run_validation(scenarios_dir: Path, effort: Effort = FULL,
     checks += availability_checks(effort, base, crisis)
     say(f"history, {effort.history_replications} replications per period")
     history = simulate_history(effort.history_replications, effort.jobs, scenarios_dir)
+    checks += physics_history_checks(history, effort.history_replications, effort.jobs,
+                                     scenarios_dir)
     checks += history_checks(history)
     return ValidationReport(effort, tuple(checks), tuple(history),
                             time.perf_counter() - started)

@@ -3,7 +3,7 @@
 - :func:`cycle_bound_checks`: with every random element switched off, the chain
   must move exactly what the slowest of the tanker cycle and the berths allows,
   computed by hand in :mod:`sim.analysis.theory`; with them on, it must stay below
-  the ceiling of :func:`sim.analysis.bound.capacity_bound`.
+  the physical capacity of :func:`sim.analysis.bound.chain_bound`.
 - :func:`erlang_c_checks`: a :class:`~sim.model.berths.BerthGroup` fed Poisson
   arrivals and exponential calls must show the M/M/c mean wait and utilisation.
 - :func:`availability_checks`: an outage process must spend the share of time
@@ -19,13 +19,14 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from sim.analysis.bound import capacity_bound
+from sim.analysis.bound import DELIVERABLE_BAND, chain_bound
 from sim.analysis.theory import (
     erlang_c_wait_hours,
     hand_stage_limits,
     reference_onsets_per_year,
     reference_share,
 )
+from sim.errors import ScenarioError
 from sim.model.berths import BerthGroup
 from sim.model.outages import OutageProcess
 from sim.model.process import ProcessGenerator
@@ -33,6 +34,7 @@ from sim.model.replication import run_replication
 from sim.model.weather import WeatherGate
 from sim.scenario.build import with_overrides
 from sim.scenario.schema import Disruption, Scenario
+from sim.study import run_replications
 from sim.units import DAYS_PER_YEAR, HOURS_PER_DAY, HOURS_PER_YEAR
 from sim.validation.checks import (
     DETERMINISTIC_TOLERANCE,
@@ -64,7 +66,7 @@ CYCLE_CASES = (CycleCase(4, 3, 2, "fleet"), CycleCase(8, 1, 2, "aktau berths"),
                CycleCase(10, 3, 1, "baku berths"))
 
 def deterministic_chain(case: CycleCase) -> Scenario:
-    """Build the default chain with weather, outages, other traffic and maintenance off.
+    """Build the default chain with weather, outages, other traffic and the port cap off.
 
     Supply, feeder, tankage and the BTC allowance are made ample, so only the
     tanker cycle and the berths can bind; berthing hours and the sea margin keep
@@ -73,12 +75,18 @@ def deterministic_chain(case: CycleCase) -> Scenario:
     return with_overrides(Scenario(name="deterministic"), {
         "run.replications": 1,
         "supply.export_mt_per_year": 100.0, "supply.transcaspian_nomination_mt_per_year": 50.0,
-        "supply.diversion": False, "supply.upstream_storage_t": 0.0,
+        "supply.diversion.enabled": False, "supply.upstream_storage_t": 0.0,
         "russian_route.capacity_mt_per_year": 100.0,
         "russian_route.disruption.probability": 0.0,
         "russian_route.minor_halts.rate_per_year": 0.0,
         "aktau.feeder_capacity_t_per_day": 1e6, "aktau.storage_t": 1e7,
         "aktau.other_traffic_mt_per_year": 0.0, "aktau.weather.enabled": False,
+        "aktau.oil_capacity_mt_per_year": 1000.0,
+        "aktau.berth_outages.maintenance_per_year": 0.0,
+        "aktau.berth_outages.breakdowns_per_year": 0.0,
+        "baku.other_traffic_mt_per_year": 0.0,
+        "baku.berth_outages.maintenance_per_year": 0.0,
+        "baku.berth_outages.breakdowns_per_year": 0.0,
         "aktau.berths": case.aktau_berths,
         "fleet.tankers": case.tankers, "fleet.maintenance_days_per_year": 0.0,
         "baku.storage_t": 1e7, "baku.initial_level_fraction": 0.0,
@@ -86,8 +94,66 @@ def deterministic_chain(case: CycleCase) -> Scenario:
         "btc.allowance_mt_per_year": 60.0, "btc.disruption.probability": 0.0,
     }, where="sim.validation")
 
+def random_chain(base: Scenario, rng: np.random.Generator) -> Scenario:
+    """A random but plausible variant of ``base``: fleet, berths, tanks, contracts, p, diversion.
+
+    Draws are redrawn (up to 20 times) until the variant is a valid scenario.
+    """
+    for _ in range(20):
+        changes = {
+            "fleet.tankers": int(rng.integers(2, 16)),
+            "fleet.cargo_t": float(rng.uniform(5_000, 12_000)),
+            "supply.transcaspian_nomination_mt_per_year": float(rng.uniform(0.5, 12)),
+            "btc.allowance_mt_per_year": float(rng.uniform(1, 12)),
+            "russian_route.disruption.probability": float(rng.uniform(0, 0.5)),
+            "aktau.berths": int(rng.integers(1, 6)), "baku.berths": int(rng.integers(1, 4)),
+            "aktau.oil_capacity_mt_per_year": float(rng.uniform(4, 14)),
+            "aktau.storage_t": float(rng.uniform(50_000, 300_000)),
+            "baku.other_traffic_share_at_berths": float(rng.uniform(0, 1)),
+            "supply.diversion.max_extra_mt_per_year": float(rng.uniform(0, 10)),
+            "run.compare_without_diversion": False}
+        try:
+            return with_overrides(base, changes, where="random chain")
+        except ScenarioError:
+            continue
+    raise RuntimeError("no valid random chain in 20 draws")
+
+
+def bound_checks(effort: Effort, base: Scenario) -> list[Check]:
+    """(a) bounds the simulated mean from above; (b) stays within its stated band of it.
+
+    Over ``effort.bound_scenarios`` random variants of the base chain.
+    """
+    family = "capacity bounds"
+    rng = stand_alone_rng(5, 0, 0)
+    to_capacity, to_deliverable = [], []
+    for _ in range(effort.bound_scenarios):
+        scenario = random_chain(base, rng)
+        mean = float(run_replications(scenario, replications=effort.bound_replications,
+                                      jobs=effort.jobs)["transcaspian_mt_per_year"].mean())
+        bound = chain_bound(scenario)
+        to_capacity.append(mean / bound.capacity_mt_per_year)
+        to_deliverable.append(mean / bound.deliverable_mt_per_year)
+    low, high = DELIVERABLE_BAND
+    note = (f"{effort.bound_scenarios} random variants of the base chain (fleet, berths, "
+            f"tanks, contracts, p, diversion), {effort.bound_replications} replications each")
+    source = "sim.analysis.bound (arithmetic on the parameters, no simulation)"
+    return [
+        Check(family, "simulated mean / (a) physical capacity, highest", "ratio",
+              max(to_capacity), 1.0, 0.0, "upper bound",
+              judge(max(to_capacity), 1.0, 0.0, upper_bound=True), source, note),
+        Check(family, "simulated mean / (b) expected deliverable, lowest", "ratio",
+              min(to_deliverable), low, 0.0, "lower bound",
+              judge(min(to_deliverable), low, 0.0, lower_bound=True), source,
+              "weather, berth queues and tank blocking are not in (b)"),
+        Check(family, "simulated mean / (b) expected deliverable, highest", "ratio",
+              max(to_deliverable), high, 0.0, "upper bound",
+              judge(max(to_deliverable), high, 0.0, upper_bound=True), source, note),
+    ]
+
+
 def cycle_bound_checks(base: BaseRun) -> list[Check]:
-    """Deterministic chains against the hand-computed bound; the base run below its ceiling."""
+    """Deterministic chains against the hand-computed bound; the base run below its capacity."""
     family = "cycle bound"
     checks = []
     for case in CYCLE_CASES:
@@ -97,21 +163,22 @@ def cycle_bound_checks(base: BaseRun) -> list[Check]:
         expected = limits[stage]
         simulated = run_replication(scenario, 0).transcaspian_mt_per_year
         tolerance = DETERMINISTIC_TOLERANCE * expected
-        bound = capacity_bound(scenario)
+        bound = chain_bound(scenario)
         checks.append(Check(
             family, f"{case.tankers} tankers, {case.aktau_berths} Aktau / {case.baku_berths} "
             f"Baku berths ({stage} binds)", "Mt/yr", simulated, expected, tolerance,
             f"{DETERMINISTIC_TOLERANCE:.0%} of the reference",
             judge(simulated, expected, tolerance) if stage == case.binding else "fail",
             "hand calculation: cargo x min(tankers / round trip, berths / call) x 8,760 h",
-            f"sim.bound gives {bound.ceiling_mt_per_year:.3f} ({bound.binding})"))
-    bound = capacity_bound(base.scenario)
+            f"chain_bound gives {bound.capacity_mt_per_year:.3f} ({bound.capacity_binding})"))
+    bound = chain_bound(base.scenario)
     mean = float(base.frame["transcaspian_mt_per_year"].mean())
     checks.append(Check(
-        family, "base scenario (weather, outages, queues on) stays below its ceiling", "Mt/yr",
-        mean, bound.ceiling_mt_per_year, 0.0, "upper bound", judge(
-            mean, bound.ceiling_mt_per_year, 0.0, upper_bound=True),
-        f"sim.bound ({bound.binding} binds)",
+        family, "base scenario (weather, outages, queues on) stays below its capacity",
+        "Mt/yr",
+        mean, bound.capacity_mt_per_year, 0.0, "upper bound", judge(
+            mean, bound.capacity_mt_per_year, 0.0, upper_bound=True),
+        f"chain_bound ({bound.capacity_binding} binds)",
         f"{len(base.frame)} replications; highest single year "
         f"{base.frame['transcaspian_mt_per_year'].max():.2f}"))
     return checks

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import simpy
 
-from sim.model.berths import BerthGroup
+from sim.model.berths import OUTAGE_PRIORITY, BerthGroup
 
 
 def call(env: simpy.Environment, berths: BerthGroup, arrive_h: float, stay_h: float):
@@ -76,3 +76,43 @@ def test_a_callback_caller_releases_with_release():
     env.run(until=2.0)
     assert berths.resource.count == 0
     assert berths.measure(env.now).occupancy == pytest.approx(0.5)
+
+
+def test_an_outage_takes_the_next_free_berth_before_waiting_ships_and_is_not_occupancy():
+    env = simpy.Environment()
+    berths = BerthGroup(env, "test", berths=1)
+    env.process(call(env, berths, 0.0, 4.0))  # a ship at the berth 0-4 h
+    env.process(call(env, berths, 1.0, 4.0))  # a ship waiting from 1 h
+
+    def maintenance():
+        yield env.timeout(2.0)
+        with berths.request(OUTAGE_PRIORITY) as berth:
+            yield berth
+            yield env.timeout(10.0)  # 4-14 h
+
+    env.process(maintenance())
+    env.run(until=20.0)
+    stats = berths.measure(env.now)
+    assert stats.wait_mean_hours == pytest.approx((0.0 + 13.0) / 2)  # second ship: 1 -> 14 h
+    assert stats.occupancy == pytest.approx(8.0 / 20.0)
+    assert stats.out_of_service_share == pytest.approx(10.0 / 20.0)
+    assert stats.queue_mean_ships == pytest.approx(13.0 / 20.0)  # the outage is no ship
+
+
+def test_a_lower_priority_number_is_served_first_and_equal_ones_in_order():
+    env = simpy.Environment()
+    berths = BerthGroup(env, "test", berths=1)
+    order = []
+
+    def ship(name, arrive, priority):
+        yield env.timeout(arrive)
+        with berths.request(priority) as berth:
+            yield berth
+            order.append(name)
+            yield env.timeout(5.0)
+
+    for name, arrive, priority in [("first", 0.0, 2), ("late", 1.0, 2), ("later", 2.0, 2),
+                                   ("preferred", 3.0, 1)]:
+        env.process(ship(name, arrive, priority))
+    env.run(until=30.0)
+    assert order == ["first", "preferred", "late", "later"]

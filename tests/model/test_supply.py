@@ -2,7 +2,8 @@
 
 Every case offers 10,000 t in one hour (87.6 Mt/yr), nominates 1,000 t of it to
 Aktau (8.76 Mt/yr) and lets the feeder carry up to 2,000 t/h; what differs is the
-Russian route's room, the tank room, upstream storage and diversion. Tonnes are
+Russian route's room, the tank room, upstream storage and the diversion policy's
+extra nomination for the batch (10,000 t unless said). Tonnes are
 always conserved: produced = Russian route + feeder + into storage + shut in.
 """
 
@@ -26,16 +27,30 @@ class FixedRoom:
         return self.tonnes
 
 
-def network(russian_room_t: float, *, diversion: bool = True, upstream_t: float = 0.0,
+class FixedDiversion:
+    """A diversion policy that allows a fixed extra tonnage per batch (active all along)."""
+
+    enabled = True
+
+    def __init__(self, tonnes: float) -> None:
+        self.tonnes = tonnes
+
+    def take_extra_allowance_t(self) -> float:
+        return self.tonnes
+
+
+def network(russian_room_t: float, *, extra_t: float | None = 10_000.0, upstream_t: float = 0.0,
             upstream_capacity_t: float = 2_500.0, tank_room_t: float = 1e6,
             feeder_t_per_hour: float = 2_000.0) -> SupplyNetwork:
+    """The hand-worked network; ``extra_t`` is the diversion budget per batch (None: off)."""
     env = simpy.Environment()
     tanks = TankFarm(env, "aktau tanks", capacity_t=1e6, initial_t=1e6 - tank_room_t,
                      full_margin_t=0.0)
     supply = Supply(export_mt_per_year=87.6, transcaspian_nomination_mt_per_year=8.76,
-                    diversion=diversion, upstream_storage_t=upstream_capacity_t)
+                    upstream_storage_t=upstream_capacity_t)
+    policy = None if extra_t is None else FixedDiversion(extra_t)
     net = SupplyNetwork(supply, FixedRoom(russian_room_t),  # type: ignore[arg-type]
-                        feeder_t_per_hour * 24, tanks)
+                        feeder_t_per_hour * 24, tanks, policy)  # type: ignore[arg-type]
     net.upstream_t = upstream_t
     return net
 
@@ -57,7 +72,7 @@ def test_1_the_russian_route_takes_its_share_and_the_feeder_the_nomination():
 
 def test_2_upstream_storage_drains_into_the_russian_routes_spare_room():
     # (without diversion, so the rest of the store stays where it is)
-    assert routed(network(9_500, upstream_t=1_000, diversion=False)) == pytest.approx(
+    assert routed(network(9_500, upstream_t=1_000, extra_t=None)) == pytest.approx(
         {"russian": 9_500, "feeder": 1_000, "diverted": 0, "stored": 500, "shut_in": 0})
 
 
@@ -75,20 +90,27 @@ def test_3b_diversion_also_empties_upstream_storage_through_the_feeder():
         {"russian": 9_000, "feeder": 1_600, "diverted": 600, "stored": 0, "shut_in": 0})
 
 
-def test_3c_without_diversion_the_surplus_goes_to_storage_and_then_is_shut_in():
-    assert routed(network(5_000, diversion=False)) == pytest.approx(
+def test_3c_the_policy_caps_what_is_diverted():
+    assert routed(network(5_000, extra_t=300)) == pytest.approx(
+        {"russian": 5_000, "feeder": 1_300, "diverted": 300, "stored": 2_500,
+         "shut_in": 1_200})
+
+
+def test_3d_without_diversion_the_surplus_goes_to_storage_and_then_is_shut_in():
+    assert routed(network(5_000, extra_t=None)) == pytest.approx(
         {"russian": 5_000, "feeder": 1_000, "diverted": 0, "stored": 2_500,
          "shut_in": 1_500})
 
 
-def test_3d_tank_room_is_shared_in_the_full_flow_proportion():
-    # Full flow would be 1,000 nominated + 1,000 diverted; 600 t of room takes 300 + 300.
-    # The 700 t of nomination left over cannot go back (the Russian route is full).
+def test_3e_tank_room_is_shared_in_the_full_flow_proportion():
+    # Full flow would be 1,000 nominated + 1,000 diverted; 600 t of room takes 300 + 300
+    # (both streams run while the tanks refill). The 700 t of nomination left over
+    # cannot go back (the Russian route is full).
     assert routed(network(5_000, tank_room_t=600)) == pytest.approx(
         {"russian": 5_000, "feeder": 600, "diverted": 300, "stored": 2_500, "shut_in": 1_900})
 
 
-def test_3e_a_full_tank_farm_blocks_the_feeder():
+def test_3f_a_full_tank_farm_blocks_the_feeder():
     net = network(20_000, tank_room_t=0)
     assert routed(net) == pytest.approx(
         {"russian": 10_000, "feeder": 0, "diverted": 0, "stored": 0, "shut_in": 0})
@@ -103,8 +125,14 @@ def test_4_nomination_the_feeder_cannot_take_goes_the_historical_way():
 
 
 def test_5_what_nothing_can_take_fills_storage_then_is_shut_in():
-    assert routed(network(0, diversion=False, upstream_capacity_t=4_000)) == pytest.approx(
+    assert routed(network(0, extra_t=None, upstream_capacity_t=4_000)) == pytest.approx(
         {"russian": 0, "feeder": 1_000, "diverted": 0, "stored": 4_000, "shut_in": 5_000})
+
+
+def test_diverted_crude_enters_the_tanks_tagged_as_diverted():
+    net = network(5_000)
+    net.step(1.0)
+    assert (net.aktau_tanks.physical_t, net.aktau_tanks.diverted_t) == (2_000.0, 1_000.0)
 
 
 def test_measure_reports_only_the_measured_period():

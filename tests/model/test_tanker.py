@@ -15,6 +15,7 @@ from sim.model.berths import BerthGroup
 from sim.model.port import Port
 from sim.model.storage import TankFarm
 from sim.model.tanker import Tanker, TankerState
+from sim.model.throughput import PortThroughput
 from sim.model.weather import WeatherGate
 from sim.scenario.schema import Fleet, Weather
 
@@ -51,7 +52,7 @@ def test_one_round_trip_then_waiting_for_the_next_cargo():
     assert split(tanker, env.now) == pytest.approx(
         {"loading": 3.0, "sailing": 20.0, "unloading": 2.0, "waiting_cargo": 5.0})
     assert tanker.measure(env.now).voyages == 1
-    assert (tanker.on_board_t, baku.tanks.physical_t, aktau.tanks.physical_t) == (0, 1_000, 0)
+    assert (tanker.on_board.tonnes, baku.tanks.physical_t, aktau.tanks.physical_t) == (0, 1_000, 0)
 
 
 def test_a_full_receiving_tank_farm_holds_the_tanker_at_its_berth():
@@ -67,6 +68,15 @@ def test_a_full_receiving_tank_farm_holds_the_tanker_at_its_berth():
         {"loading": 3.0, "sailing": 20.0, "waiting_tank_room": 7.0, "unloading": 2.0,
          "waiting_cargo": 3.0})
     assert baku.berths.measure(env.now).occupancy == pytest.approx(9.0 / 35.0)
+
+
+def test_a_tanker_waits_for_the_ports_shared_oil_capacity_before_it_takes_a_berth():
+    env, tanker, aktau, _ = voyage(baku_stock_t=0.0, baku_capacity_t=5_000.0)
+    aktau.throughput = PortThroughput(env, rate_t_per_hour=100.0, burst_t=1_000.0)
+    aktau.throughput.take(600.0)  # other crude took 600 t: 400 t left, 600 t more in 6 h
+    env.run(until=12.0)
+    assert split(tanker, env.now) == pytest.approx(
+        {"waiting_port_capacity": 6.0, "loading": 3.0, "sailing": 3.0})
 
 
 def test_a_second_tanker_waits_for_the_berth_and_books_it_as_waiting_berth():

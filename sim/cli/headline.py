@@ -1,0 +1,50 @@
+"""``python -m sim headline SCENARIO``: the two-panel answer (the README's main job)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from sim.cli.options import load, non_negative_int, positive_int, scenario_arguments
+from sim.cli.sweep import add_run_options, check_run_options, default_out
+
+
+def add_parsers(sub: Any) -> None:
+    """Add the ``headline`` command."""
+    cmd = sub.add_parser("headline", help="capacity by investment level and surge absorbed "
+                         "against p (the scenario's [headline] table)")
+    scenario_arguments(cmd)
+    cmd.add_argument("--capacity-replications", type=positive_int, metavar="N",
+                     help="replications per level in panel A (default: the [headline] table)")
+    cmd.add_argument("--surge-replications", type=positive_int, metavar="N",
+                     help="replications per level and p in panel B (default: the table)")
+    cmd.add_argument("--seed", type=non_negative_int, help="root seed (overrides run.seed)")
+    add_run_options(cmd)
+    cmd.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run the headline study, print its two sentences and tables, say where the files are."""
+    from sim.report.tables import headline_table
+    from sim.study import headline
+
+    check_run_options(args)
+    loaded = load(args)
+    out = args.out if args.out is not None else default_out(f"headline-{loaded.scenario.name}")
+    result = headline(loaded, capacity_replications=args.capacity_replications,
+                      surge_replications=args.surge_replications, seed=args.seed,
+                      jobs=args.jobs, executor=args.executor, scheduler=args.scheduler,
+                      out=out, resume=args.resume, on_error=args.on_error, csv=args.csv,
+                      figures=not args.no_figures, progress=True,
+                      command_line=["python", "-m", "sim", *sys.argv[1:]])
+    print(headline_table(result.summary))
+    print()
+    print(result.texts["headline.md"].strip())
+    print(f"\nResults in {result.out}/ (headline.md, summary.csv, replications.parquet, "
+          "figures/headline.png)")
+    if result.failures:
+        print(f"{len(result.failures)} replications failed; see {result.out}/failures.json",
+              file=sys.stderr)
+        return 1
+    return 0
