@@ -19,7 +19,7 @@ from sim.model.berths import BerthGroup
 from sim.model.chain import ExportChain
 from sim.model.invariants import MASS_BALANCE_TOLERANCE_T, check_invariants
 from sim.model.replication import run_replication
-from sim.model.storage import Lot
+from sim.model.storage import TOLERANCE_T, Lot
 from sim.scenario.loader import load_scenario
 from sim.study import run_replications
 from tests.conftest import deterministic_scenario
@@ -98,19 +98,17 @@ def test_upstream_storage_beyond_its_capacity_is_detected(chain):
 def test_a_berth_serving_more_ships_than_it_has_is_detected():
     env = simpy.Environment()
     group = BerthGroup(env, "aktau berths", berths=1)
-    group.resource = simpy.PriorityResource(env, capacity=2)  # the defect: a second slot
-    group.request()
-    env.run(until=1)  # one ship at one berth: fine
-    group.request()
+    group._has_free_berth = lambda: True  # type: ignore[method-assign]  # the defect
+    group.request()  # one ship at one berth: fine
     with pytest.raises(SimulationInvariantError, match="aktau berths: 2 ships at 1 berths"):
-        env.run(until=2)  # the grant books itself and sees two ships
+        group.request()  # the grant books itself and sees two ships
 
 
 def test_an_extra_berth_is_caught_while_the_replication_runs():
     scenario = deterministic_scenario(fleet={"tankers": 8}, aktau={"berths": 1},
                                       run={"horizon_days": 60})
     chain = ExportChain(scenario, 0, 1)
-    chain.aktau.berths.resource = simpy.PriorityResource(chain.env, capacity=4)
+    chain.aktau.berths._has_free_berth = lambda: True  # type: ignore[method-assign]
     with pytest.raises(SimulationInvariantError, match="aktau berths: 2 ships at 1 berths"):
         chain.run()
 
@@ -150,7 +148,7 @@ def test_every_shipped_scenario_keeps_every_invariant(path):
     for replication in range(3):
         result = run_replication(scenario, replication)
         assert abs(result.mass_balance_error_t) <= MASS_BALANCE_TOLERANCE_T
-        assert 0 <= result.aktau_tank_max_t <= scenario.aktau.storage_t
-        assert 0 <= result.baku_tank_max_t <= scenario.baku.storage_t
+        assert 0 <= result.aktau_tank_max_t <= scenario.aktau.storage_t + TOLERANCE_T
+        assert 0 <= result.baku_tank_max_t <= scenario.baku.storage_t + TOLERANCE_T
         assert 0 <= result.aktau_berth_occupancy <= 1
         assert 0 <= result.baku_berth_occupancy <= 1

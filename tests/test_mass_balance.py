@@ -21,8 +21,7 @@ def scenarios(draw):
     tankers = draw(st.integers(1 if nomination > 0 else 0, 14))
     cargo = draw(st.floats(2_000, 15_000))
     data = {
-        "run": {"horizon_days": draw(st.floats(20, 200)), "warmup_days": draw(st.floats(0, 40)),
-                "batch_interval_hours": draw(st.sampled_from([1.0, 5.5, 12.0, 24.0, 48.0]))},
+        "run": {"horizon_days": draw(st.floats(20, 200)), "warmup_days": draw(st.floats(0, 40))},
         "supply": {"export_mt_per_year": nomination + draw(st.floats(0, 90)),
                    "transcaspian_nomination_mt_per_year": nomination,
                    "diversion": {"enabled": draw(st.booleans()),
@@ -94,11 +93,11 @@ def test_an_overfull_tank_is_detected():
         check_invariants(chain)
 
 
-def test_a_cargo_handed_over_in_the_last_batch_is_counted_once():
-    """Regression: the final pipeline batch frees Baku room for a waiting tanker that never
-    resumes; the crude must move from 'on board' to 'in tanks' at that instant."""
+def test_a_cargo_handed_over_at_the_last_instant_is_counted_once():
+    """Regression: the final flush of the flows frees Baku room for a waiting tanker that
+    never resumes; the crude must move from 'on board' to 'in tanks' at that instant."""
     sc = scenario_from_dict({
-        "run": {"horizon_days": 20, "warmup_days": 0, "batch_interval_hours": 48},
+        "run": {"horizon_days": 20, "warmup_days": 0},
         "supply": {"export_mt_per_year": 1, "transcaspian_nomination_mt_per_year": 1,
                    "diversion": {"enabled": False}, "upstream_storage_t": 0},
         "aktau": {"storage_t": 5258, "initial_level_fraction": 1, "berths": 1,

@@ -16,7 +16,7 @@ by the capacity, because a surge beyond capacity cannot be carried while it
 lasts, plus what the Aktau tanks, filled during a surge, hand on after it. The
 BTC allowance counts less what stops longer than the carry-over cost. (b) is the
 smallest of capacity, carried supply and effective allowance; weather, queues
-and batch effects bring the simulated mean below it (``docs/validation.md``
+and the lumpiness of cargoes bring the simulated mean below it (``docs/validation.md``
 states the band measured over random scenarios).
 """
 

@@ -4,7 +4,9 @@ A ship asks for a berth with ``with berths.request(priority) as call: yield call
 The request books itself: its wait is tallied the moment it is granted, and the
 berth is freed (and its use recorded) when the ``with`` block ends, so no caller
 can forget either. Callers that cannot use ``with`` (callback chains) call
-:meth:`BerthRequest.release` once.
+:meth:`BerthRequest.release` once. A request that finds a berth free is granted
+on the spot and is already processed, so yielding it costs no event; a release
+hands the berth straight to the next waiting request.
 
 Lower priority numbers are served first; equal priorities first come, first
 served. A berth outage (maintenance, a breakdown) is a request of priority
@@ -19,14 +21,16 @@ period.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from dataclasses import dataclass
 from types import TracebackType
 
 import simpy
-from simpy.resources.resource import PriorityRequest
 
 from sim.errors import SimulationInvariantError
 from sim.model.monitor import Tally, TimeWeighted
+from sim.model.process import mark_done
 
 #: Priority of a berth outage: ahead of every ship.
 OUTAGE_PRIORITY = 0
@@ -44,29 +48,28 @@ class BerthStats:
     out_of_service_share: float  # share of berth-hours out of service (0-1)
 
 
-class BerthRequest(PriorityRequest):
-    """One request for a berth of a :class:`BerthGroup`; books itself when granted."""
+class BerthRequest(simpy.Event):
+    """One call for a berth of a :class:`BerthGroup`: yield it to wait until it is granted."""
 
     def __init__(self, group: BerthGroup, priority: int) -> None:
-        self.group = group
+        super().__init__(group.env)
+        self.group, self.priority = group, priority
         self.requested_at = group.env.now
         self.is_outage = priority == OUTAGE_PRIORITY
-        super().__init__(group.resource, priority=priority)
-        group.note_queue()
-        self.callbacks.append(group.book_grant)
+        self.granted = self.released = False
 
     def release(self) -> None:
-        """Free the berth (for callers that do not use ``with``)."""
-        self.resource.release(self)
-        self.group.note_release(self)
+        """Free the berth, or give up waiting (for callers that do not use ``with``)."""
+        self.group.release(self)
+
+    def __enter__(self) -> BerthRequest:
+        return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc_value: BaseException | None,
-                 traceback: TracebackType | None) -> bool | None:
+                 traceback: TracebackType | None) -> None:
         """Free the berth when the ``with`` block ends (not when a generator is discarded)."""
-        super().__exit__(exc_type, exc_value, traceback)
         if exc_type is not GeneratorExit:
-            self.group.note_release(self)
-        return None
+            self.release()
 
 
 class BerthGroup:
@@ -74,9 +77,12 @@ class BerthGroup:
 
     def __init__(self, env: simpy.Environment, name: str, berths: int) -> None:
         self.env, self.name, self.berths = env, name, berths
-        self.resource = simpy.PriorityResource(env, capacity=berths)
+        self.in_use = 0  # berths held by ships or outages
         self.ships_in = 0
         self.outages_in = 0
+        self.ships_waiting = 0
+        self._waiting: list[tuple[int, int, BerthRequest]] = []  # heap: priority, arrival
+        self._arrivals = itertools.count()
         self.busy = TimeWeighted(env.now, 0.0)
         self.out_of_service = TimeWeighted(env.now, 0.0)
         self.waits = Tally()
@@ -84,39 +90,41 @@ class BerthGroup:
 
     def request(self, priority: int = SHIP_PRIORITY) -> BerthRequest:
         """Ask for a berth; yield the request (ideally inside ``with``) to wait for it."""
-        return BerthRequest(self, priority)
-
-    def book_grant(self, event: simpy.Event) -> None:
-        """Record a granted request: its wait and the berths now taken (called by the request)."""
-        assert isinstance(event, BerthRequest)
-        now = self.env.now
-        if self.resource.count > self.berths:
-            raise SimulationInvariantError(f"{self.name}: {self.resource.count} ships at "
-                                           f"{self.berths} berths")
-        if event.is_outage:
-            self.outages_in += 1
-            self.out_of_service.update(now, self.outages_in)
+        request = BerthRequest(self, priority)
+        if self._has_free_berth():
+            self._grant(request)
+            mark_done(request)
         else:
-            self.waits.add(now - event.requested_at)
-            self.ships_in += 1
-            self.busy.update(now, self.ships_in)
-        self.note_queue()
+            heapq.heappush(self._waiting, (priority, next(self._arrivals), request))
+            if not request.is_outage:
+                self._note_queue(+1)
+        return request
 
-    def note_release(self, request: BerthRequest) -> None:
-        """Record that ``request`` left its berth."""
+    def release(self, request: BerthRequest) -> None:
+        """Free ``request``'s berth and hand it to the next in line (or withdraw the request)."""
+        if request.released:
+            raise SimulationInvariantError(f"{self.name}: a berth released twice")
+        request.released = True
         now = self.env.now
+        if not request.granted:  # gave up waiting
+            self._waiting = [entry for entry in self._waiting if entry[2] is not request]
+            heapq.heapify(self._waiting)
+            if not request.is_outage:
+                self._note_queue(-1)
+            return
+        self.in_use -= 1
         if request.is_outage:
             self.outages_in -= 1
             self.out_of_service.update(now, self.outages_in)
         else:
             self.ships_in -= 1
             self.busy.update(now, self.ships_in)
-
-    def note_queue(self) -> None:
-        """Record the number of ships now waiting (outages waiting are not ships)."""
-        waiting = sum(1 for request in self.resource.queue
-                      if not getattr(request, "is_outage", False))
-        self.queue.update(self.env.now, waiting)
+        if self._waiting:
+            _, _, waiting = heapq.heappop(self._waiting)
+            if not waiting.is_outage:
+                self._note_queue(-1)
+            self._grant(waiting)
+            waiting.succeed()
 
     def reset(self, now: float) -> None:
         """Start the measured period."""
@@ -131,3 +139,28 @@ class BerthGroup:
                           wait_mean_hours=self.waits.mean(),
                           queue_mean_ships=self.queue.mean(now),
                           out_of_service_share=self.out_of_service.mean(now) / self.berths)
+
+    def _has_free_berth(self) -> bool:
+        """Whether a new request can be granted now (a berth free and nobody waiting)."""
+        return self.in_use < self.berths and not self._waiting
+
+    def _grant(self, request: BerthRequest) -> None:
+        """Give ``request`` a berth and book its wait."""
+        now = self.env.now
+        self.in_use += 1
+        if self.in_use > self.berths:
+            raise SimulationInvariantError(f"{self.name}: {self.in_use} ships at "
+                                           f"{self.berths} berths")
+        request.granted = True
+        if request.is_outage:
+            self.outages_in += 1
+            self.out_of_service.update(now, self.outages_in)
+        else:
+            self.waits.add(now - request.requested_at)
+            self.ships_in += 1
+            self.busy.update(now, self.ships_in)
+
+    def _note_queue(self, change: int) -> None:
+        """Record a ship joining (+1) or leaving (-1) the queue."""
+        self.ships_waiting += change
+        self.queue.update(self.env.now, self.ships_waiting)

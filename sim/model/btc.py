@@ -1,13 +1,18 @@
-"""The BTC intake: drains the Baku receiving tanks within the Kazakh allowance.
+"""The BTC intake: drains the Baku receiving tanks within the Kazakh allowance, continuously.
 
-The allowance accrues at ``allowance_mt_per_year``. In each interval the intake
-would take what the allowance permits and the tanks hold; the physical intake
-(``max_intake_t_per_day``, reduced by quality or contamination stops) may take
-less. Only that shortfall, allowance lost to the BTC side, is banked and may be
-caught up later, up to ``allowance_carryover_days`` of allowance; allowance
-unused because the tanks ran dry is lost. The bank starts empty with the
-measured period, so no allowance is carried in from the warm-up and a year can
-never inject more than a year's allowance.
+The allowance accrues at ``allowance_mt_per_year``. While the tanks hold crude the
+intake injects at the allowance rate, unless the physical intake
+(``max_intake_t_per_day``, reduced by quality or contamination stops) is lower.
+Only that shortfall, allowance lost to the BTC side, is banked, up to
+``allowance_carryover_days`` of allowance; while the bank holds allowance the
+intake runs at its full physical rate to catch up. Allowance unused because the
+tanks ran dry is lost, and so is the bank: an empty tank farm means nothing was
+waiting for the allowance. The bank starts empty with the measured period, so no
+allowance is carried in from the warm-up and a year can never inject more than a
+year's allowance.
+
+Rates are constant between events; the flow network (:mod:`sim.model.flows`)
+wakes at the instant the bank empties or the tanks run dry.
 
 The tanks are well mixed (:mod:`sim.model.storage`): crude that was in the Baku
 tanks when the run began did not cross the Caspian in the simulated period and
@@ -16,10 +21,11 @@ is not Trans-Caspian volume; diverted crude injected is the surge.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sim.model.outages import DisruptedCapacity, OutageStats
-from sim.model.storage import TankFarm
+from sim.model.storage import TOLERANCE_T, Lot
 
 
 @dataclass(frozen=True)
@@ -34,14 +40,13 @@ class BtcStats:
 
 
 class BtcIntake:
-    """Moves crude from the Baku tanks into BTC, batch by batch."""
+    """The injection rate into BTC (t/h), the allowance bank (t) and what was injected (t)."""
 
     def __init__(self, intake: DisruptedCapacity, allowance_t_per_hour: float,
-                 carryover_t: float, baku_tanks: TankFarm) -> None:
+                 carryover_t: float) -> None:
         self.intake = intake
         self.allowance_t_per_hour = allowance_t_per_hour
         self.carryover_t = carryover_t
-        self.baku_tanks = baku_tanks
         self.banked_allowance_t = 0.0  # allowance lost to the BTC side, still to catch up
         self.injected_t = 0.0  # everything injected, opening stock included (t)
         self.transcaspian_t = 0.0  # injected crude that was not opening stock (t)
@@ -49,8 +54,35 @@ class BtcIntake:
         self._reset_at = 0.0
         self._at_reset = (0.0, 0.0, 0.0)
 
+    def rate(self, stock_available: bool) -> float:
+        """Injection rate now (t/h): the allowance, or the full intake while catching up."""
+        if not stock_available:
+            return 0.0
+        physical = self.intake.rate_t_per_hour
+        if self.banked_allowance_t > TOLERANCE_T:
+            return physical
+        return min(self.allowance_t_per_hour, physical)
+
+    def hours_to_threshold(self, rate: float) -> float:
+        """Hours until the bank is caught up at this injection rate (inf if never)."""
+        catch_up = rate - self.allowance_t_per_hour
+        if self.banked_allowance_t > TOLERANCE_T and catch_up > 0:
+            return self.banked_allowance_t / catch_up
+        return math.inf
+
+    def advance(self, hours: float, rate: float, stock_available: bool, lot: Lot) -> None:
+        """Book ``lot``, injected over ``hours`` at ``rate``, and move the bank."""
+        self.injected_t += lot.tonnes
+        self.transcaspian_t += lot.tonnes - lot.opening_t
+        self.surge_t += lot.diverted_t
+        if not stock_available:
+            self.banked_allowance_t = 0.0
+            return
+        bank = self.banked_allowance_t + (self.allowance_t_per_hour - rate) * hours
+        self.banked_allowance_t = min(self.carryover_t, max(0.0, bank))
+
     def reset(self, now: float) -> None:
-        """Start the measured period (with an empty bank); call it right after a :meth:`step`."""
+        """Start the measured period with an empty bank (the flows must be advanced to ``now``)."""
         self._reset_at = now
         self._at_reset = (self.injected_t, self.transcaspian_t, self.surge_t)
         self.banked_allowance_t = 0.0
@@ -65,14 +97,3 @@ class BtcIntake:
                         surge_t=self.surge_t - surge,
                         allowed_t=self.allowance_t_per_hour * (now - self._reset_at),
                         outage=outage.measure(now))
-
-    def step(self, hours: float) -> None:
-        """Inject what the allowance, the tanks and the intake permitted over ``hours``."""
-        physical = self.intake.take_available_t()
-        allowance = self.banked_allowance_t + self.allowance_t_per_hour * hours
-        wanted = min(allowance, self.baku_tanks.free_t)
-        lot = self.baku_tanks.withdraw(min(wanted, physical))
-        self.injected_t += lot.tonnes
-        self.transcaspian_t += lot.tonnes - lot.opening_t
-        self.surge_t += lot.diverted_t
-        self.banked_allowance_t = min(self.carryover_t, wanted - lot.tonnes)

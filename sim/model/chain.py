@@ -1,7 +1,7 @@
 """The export chain of one replication: every resource, wired together on one SimPy environment.
 
 :class:`ExportChain` builds the resources from a scenario (with one random
-stream per source), moves pipeline crude in batches, starts every resource's
+stream per source), lets the flow network move pipeline crude, starts every resource's
 measured period at the end of warm-up and collects what each measured. The
 chain never reads a figure out of a resource by name: each resource has
 ``reset(now)`` and ``measure(now)``.
@@ -18,6 +18,7 @@ from sim.model.berth_outages import start_berth_outages
 from sim.model.berths import SHIP_PRIORITY, BerthGroup
 from sim.model.btc import BtcIntake
 from sim.model.diversion import DiversionPolicy
+from sim.model.flows import BtcFlows, FeederFlows
 from sim.model.other_traffic import OtherTraffic
 from sim.model.outages import DisruptedCapacity
 from sim.model.port import Port
@@ -72,15 +73,16 @@ class ExportChain:
             [(route.disruption, rng(Source.RUSSIAN_MAJOR)),
              (route.minor_halts, rng(Source.RUSSIAN_MINOR))])
         self.diversion = DiversionPolicy(env, sc.supply.diversion, self.russian.outages[0])
-        self.supply = SupplyNetwork(sc.supply, self.russian, sc.aktau.feeder_capacity_t_per_day,
-                                    self.aktau.tanks, self.diversion)
+        self.supply = SupplyNetwork(sc.supply, sc.aktau.feeder_capacity_t_per_day)
         allowance_t_per_hour = mt_per_year_to_t_per_hour(sc.btc.allowance_mt_per_year)
         self.btc = BtcIntake(
             DisruptedCapacity(env, sc.btc.max_intake_t_per_day / HOURS_PER_DAY,
                               [(sc.btc.disruption, rng(Source.BTC_OUTAGE))]),
             allowance_t_per_hour,
-            allowance_t_per_hour * sc.btc.allowance_carryover_days * HOURS_PER_DAY,
-            self.baku.tanks)
+            allowance_t_per_hour * sc.btc.allowance_carryover_days * HOURS_PER_DAY)
+        self.flows = (FeederFlows(env, self.supply, self.russian, self.diversion,
+                                  self.aktau.tanks),
+                      BtcFlows(env, self.btc, self.baku.tanks))
         self.other_traffic = OtherTraffic(env, self.aktau, sc.aktau.other_traffic_mt_per_year,
                                           sc.aktau.other_traffic_cargo_t,
                                           rng(Source.OTHER_TRAFFIC))
@@ -96,35 +98,24 @@ class ExportChain:
 
         self.warmup_hours = sc.run.warmup_days * HOURS_PER_DAY
         self.end_hours = self.warmup_hours + sc.run.horizon_days * HOURS_PER_DAY
-        self._last_batch = 0.0
-        env.process(self._batches(sc.run.batch_interval_hours))
         if self.warmup_hours > 0:
             env.process(self._warmup())
 
     # --- processes -----------------------------------------------------------------------
-
-    def _batches(self, interval_hours: float) -> ProcessGenerator:
-        while True:
-            yield self.env.timeout(interval_hours)
-            self._flow_batch()
-
-    def _flow_batch(self) -> None:
-        """Move pipeline crude for the time since the previous batch."""
-        now = self.env.now
-        self.supply.step(now - self._last_batch)
-        self.btc.step(now - self._last_batch)
-        self._last_batch = now
 
     def _warmup(self) -> ProcessGenerator:
         yield self.env.timeout(self.warmup_hours)
         self._start_measuring()
 
     def _start_measuring(self) -> None:
-        """Bring the flows up to now, then start every resource's measured period."""
+        """Bring the flows up to now, start every resource's measured period, set the rates."""
         now = self.env.now
-        self._flow_batch()
+        for side in self.flows:
+            side.flush(now)
         for resource in self.resources():
             resource.reset(now)
+        for side in self.flows:
+            side.refresh()  # the BTC bank starts empty
 
     def resources(self) -> list[Measured]:
         """Every resource that keeps statistics of its own."""
@@ -138,7 +129,8 @@ class ExportChain:
         if self.warmup_hours == 0:
             self._start_measuring()
         self.env.run(until=self.end_hours)
-        self._flow_batch()
+        for side in self.flows:
+            side.flush(self.end_hours)
 
     def measure(self) -> ChainRecords:
         """What every resource measured over the measured period (call after :meth:`run`)."""

@@ -5,8 +5,8 @@ When a disruption has lasted ``reaction_lag_days``, diversion becomes active;
 it ends ``continue_after_recovery_days`` after the route recovers (a new
 disruption before then keeps it going). While active, up to
 ``max_extra_mt_per_year`` of the crude the Russian route cannot take may be
-offered to the feeder. The hours active are integrated exactly between
-pipeline batches, like a disrupted capacity.
+offered to the feeder. Like a disrupted capacity, the policy tells the flow
+network (:mod:`sim.model.flows`) the instant it starts or stops.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import simpy
 
 from sim.model.monitor import TimeWeighted
-from sim.model.outages import OutageProcess
+from sim.model.outages import FactorListener, OutageProcess
 from sim.model.process import ProcessGenerator
 from sim.scenario.routes import Diversion
 from sim.units import HOURS_PER_DAY, mt_per_year_to_t_per_hour
@@ -30,19 +30,16 @@ class DiversionPolicy:
         self.tail_hours = params.continue_after_recovery_days * HOURS_PER_DAY
         self.extra_t_per_hour = mt_per_year_to_t_per_hour(params.max_extra_mt_per_year)
         self.active = False
+        self.listener: FactorListener | None = None
         self._generation = 0  # bumped on every state change: stale timers do nothing
-        self._since = env.now
-        self._active_hours = 0.0  # since the last take (h)
         self.activity = TimeWeighted(env.now, 0.0, full_at=1.0)
         if self.enabled and self.extra_t_per_hour > 0:
             major.watchers.append(self._route_changed)
 
-    def take_extra_allowance_t(self) -> float:
-        """Tonnes of extra nomination the policy allowed since the previous call."""
-        self._flush()
-        tonnes = self._active_hours * self.extra_t_per_hour
-        self._active_hours = 0.0
-        return tonnes
+    @property
+    def extra_now_t_per_hour(self) -> float:
+        """Extra nomination the policy allows now (t/h; 0 while inactive)."""
+        return self.extra_t_per_hour if self.active else 0.0
 
     def reset(self, now: float) -> None:
         """Start the measured period."""
@@ -70,12 +67,9 @@ class DiversionPolicy:
             self._set(active)
 
     def _set(self, active: bool) -> None:
-        self._flush()
+        if self.listener is not None:
+            self.listener.flush(self.env.now)
         self.active = active
         self.activity.update(self.env.now, 1.0 if active else 0.0)
-
-    def _flush(self) -> None:
-        now = self.env.now
-        if self.active:
-            self._active_hours += now - self._since
-        self._since = now
+        if self.listener is not None:
+            self.listener.refresh()

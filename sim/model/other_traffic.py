@@ -45,14 +45,21 @@ class OtherTraffic:
             if self.port.throughput is None:
                 self._ask_for_berth()
             else:
-                self.port.throughput.take(self.cargo_t).callbacks.append(self._ask_for_berth)
+                taken = self.port.throughput.take(self.cargo_t)
+                if taken.processed:  # the reserve held the cargo
+                    self._ask_for_berth()
+                else:
+                    taken.callbacks.append(self._ask_for_berth)
 
     # A call is a chain of callbacks rather than a process of its own: it has no
     # state worth a generator, and this saves a process start-up event per call.
 
     def _ask_for_berth(self, _: object = None) -> None:
         request = self.port.berths.request(self.port.third_party_priority)
-        request.callbacks.append(self._when_open)
+        if request.processed:  # granted on the spot
+            self._when_open(request)
+        else:
+            request.callbacks.append(self._when_open)
 
     def _when_open(self, request: simpy.Event) -> None:
         assert isinstance(request, BerthRequest)

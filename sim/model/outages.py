@@ -9,8 +9,8 @@ starts in its stationary state (down with probability p, with an
 equilibrium residual time), so no warm-up bias enters the disrupted-day share.
 
 A :class:`DisruptedCapacity` multiplies a nominal rate by the factors of its
-outage processes and integrates it exactly between events, so pipeline batches
-see the true tonnes available in their interval whatever its length.
+outage processes and tells the flow network (:mod:`sim.model.flows`) the instant
+the rate changes, so the flows are integrated exactly between changes.
 """
 
 from __future__ import annotations
@@ -31,13 +31,13 @@ from sim.units import HOURS_PER_DAY, HOURS_PER_YEAR
 
 
 class FactorListener(Protocol):
-    """Told before and after an outage changes its factor."""
+    """Told before and after something changes a rate (an outage's factor, a policy)."""
 
     def flush(self, now: float) -> None:
-        """Integrate the old factor up to ``now``."""
+        """Integrate the old rates up to ``now`` (h)."""
 
     def refresh(self) -> None:
-        """Pick up the new factor."""
+        """Pick up the new rates."""
 
 
 @dataclass(frozen=True)
@@ -162,38 +162,41 @@ def _balanced_hyperexponential(cv: float) -> tuple[tuple[float, float], tuple[fl
 
 
 class DisruptedCapacity:
-    """A nominal rate (t/h) reduced by outage processes, integrated exactly over time."""
+    """A nominal rate (t/h) reduced by outage processes; tells its listener of every change.
+
+    The listener (the flow network) integrates the old rate up to the change in
+    :meth:`flush` and picks up the new one in :meth:`refresh`.
+    """
 
     def __init__(self, env: simpy.Environment, nominal_t_per_hour: float,
                  outages: list[tuple[Disruption, np.random.Generator]]) -> None:
         self.env = env
         self.nominal_t_per_hour = nominal_t_per_hour
-        self._since = env.now
-        self._area_hours = 0.0  # integral of the capacity factor since the last take (h)
         self.factor = 1.0
+        self.listener: FactorListener | None = None
         self.outages = [OutageProcess(env, params, rng, self) for params, rng in outages]
         self.refresh()
+
+    @property
+    def rate_t_per_hour(self) -> float:
+        """Capacity now (t/h)."""
+        return self.nominal_t_per_hour * self.factor
 
     def reset(self, now: float) -> None:
         """Start the measured period of every outage process."""
         for outage in self.outages:
             outage.reset(now)
 
-    def take_available_t(self) -> float:
-        """Tonnes the capacity allowed since the previous call."""
-        self.flush(self.env.now)
-        tonnes = self._area_hours * self.nominal_t_per_hour
-        self._area_hours = 0.0
-        return tonnes
-
     def flush(self, now: float) -> None:
-        """Integrate the current factor up to ``now`` (h)."""
-        self._area_hours += self.factor * (now - self._since)
-        self._since = now
+        """An outage is about to change the factor: let the listener integrate up to ``now``."""
+        if self.listener is not None:
+            self.listener.flush(now)
 
     def refresh(self) -> None:
-        """Recompute the factor as the product of the outages' factors."""
+        """Recompute the factor as the product of the outages' factors; tell the listener."""
         factor = 1.0
         for outage in self.outages:
             factor *= outage.factor
         self.factor = factor
+        if self.listener is not None:
+            self.listener.refresh()

@@ -1,37 +1,110 @@
-"""Fields, the Russian route, the feeder to Aktau and upstream storage, moved in batches.
+"""Fields, the Russian route, the feeder to Aktau and upstream storage, as continuous flows.
 
-Every ``run.batch_interval_hours`` (and at warm-up and horizon ends) the fields
-offer crude at a constant rate and :meth:`SupplyNetwork.step` routes one batch:
+The fields offer crude at a constant rate. At every instant :func:`route` splits
+it, in this order:
 
-1. The Russian route takes its share (offer minus nomination) up to the tonnes
-   its disrupted capacity allowed in the interval (integrated exactly).
-2. Upstream storage drains into the Russian route's remaining room.
-3. The feeder takes the nomination into the Aktau tanks, up to its capacity and
-   the free tank room (a full tank farm blocks the feeder). While the diversion
+1. The Russian route takes its share (offer minus nomination) up to the capacity
+   its outages leave.
+2. Upstream storage, if it holds crude, drains into the Russian route's spare room.
+3. The feeder takes the nomination into the Aktau tanks, up to its capacity, unless
+   the tanks are full (a full tank farm blocks the feeder). While the diversion
    policy is active (:mod:`sim.model.diversion`), the feeder capacity the
-   nomination left takes the Russian route's surplus and then crude from
-   upstream storage, up to the policy's extra nomination: crude that could not
-   go by the Russian route, which is what "diverted" counts. It enters the
-   tanks tagged as diverted, so the surge it makes at BTC can be followed.
+   nomination left takes the Russian route's surplus and then crude from upstream
+   storage, up to the policy's extra nomination: crude that could not go by the
+   Russian route, which is what "diverted" counts. It enters the tanks tagged as
+   diverted, so the surge it makes at BTC can be followed.
 4. Nominated crude the feeder cannot take goes the historical way if the Russian
    route has room left.
-5. What is still left over goes into upstream storage, and what does not fit is
-   shut in (deferred production).
+5. What is still left over goes into upstream storage while it has room, and what
+   does not fit is shut in (deferred production).
 
-All amounts are tonnes; no crude is created or lost (the mass balance in
-:mod:`sim.model.invariants` checks it). The share of each batch's hours in which the feeder
-could not take the whole nomination is kept as ``feeder_short_hours``.
+The rates hold until something changes them (an outage starts or ends, the Aktau
+tanks fill or get room, upstream storage fills or empties, diversion starts or
+stops); :class:`SupplyNetwork` integrates them exactly in between. All amounts
+are tonnes or tonnes per hour; no crude is created or lost (the mass balance in
+:mod:`sim.model.invariants` checks it).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from sim.model.diversion import DiversionPolicy
-from sim.model.outages import DisruptedCapacity
-from sim.model.storage import Lot, TankFarm
 from sim.scenario.schema import Supply
 from sim.units import HOURS_PER_DAY, mt_per_year_to_t_per_hour
+
+#: Rounding allowed when upstream storage is compared with empty or full (t).
+STORE_TOLERANCE_T = 1e-6
+
+
+@dataclass(frozen=True)
+class SupplyRates:
+    """Where the fields' crude goes at one instant (t/h each)."""
+
+    produced: float
+    to_russian: float  # the Russian route's share, straight from the fields
+    store_to_russian: float  # upstream storage drained into the Russian route's spare room
+    back_to_russian: float  # nominated crude the feeder could not take, sent the historical way
+    feeder_nominated: float  # the nomination, into the Aktau tanks
+    feeder_diverted: float  # the Russian route's surplus, diverted into the Aktau tanks
+    store_to_feeder: float  # stored crude diverted into the Aktau tanks
+    to_store: float  # into upstream storage
+    shut_in: float  # deferred production
+
+    @property
+    def russian(self) -> float:
+        """Everything the Russian route carries (t/h)."""
+        return self.to_russian + self.store_to_russian + self.back_to_russian
+
+    @property
+    def feeder(self) -> float:
+        """Everything the feeder carries into the Aktau tanks (t/h)."""
+        return self.feeder_nominated + self.feeder_diverted + self.store_to_feeder
+
+    @property
+    def diverted(self) -> float:
+        """Diverted crude in the feeder (t/h)."""
+        return self.feeder_diverted + self.store_to_feeder
+
+    @property
+    def store_net(self) -> float:
+        """Rate at which upstream storage fills (negative: empties) (t/h)."""
+        return self.to_store - self.store_to_russian - self.store_to_feeder
+
+
+def route(offer: float, nomination: float, russian_capacity: float, feeder_capacity: float,
+          extra: float, feeder_open: bool, store_has_crude: bool, store_has_room: bool
+          ) -> SupplyRates:
+    """Split the offer (t/h) between the branches, in the order of the module docstring.
+
+    ``extra`` is the diversion policy's extra nomination now (0 when inactive);
+    ``feeder_open`` is false while the Aktau tanks are full.
+    """
+    russian_demand = offer - nomination
+    to_russian = min(russian_demand, russian_capacity)
+    russian_room = russian_capacity - to_russian
+    surplus = russian_demand - to_russian
+    store_to_russian = russian_room if store_has_crude else 0.0
+    russian_room -= store_to_russian
+
+    nominated_in = diverted = from_store = 0.0
+    if feeder_open:
+        nominated_in = min(nomination, feeder_capacity)
+        spare = feeder_capacity - nominated_in
+        diverted = min(surplus, extra, spare)
+        if store_has_crude:
+            from_store = min(extra - diverted, spare - diverted)
+    surplus -= diverted
+
+    nominated_left = nomination - nominated_in
+    back_to_russian = min(nominated_left, russian_room)
+    left_over = surplus + nominated_left - back_to_russian
+    # Full storage takes only what it passes on, so its level holds.
+    to_store = left_over if store_has_room else min(left_over, store_to_russian + from_store)
+    return SupplyRates(produced=offer, to_russian=to_russian, store_to_russian=store_to_russian,
+                       back_to_russian=back_to_russian, feeder_nominated=nominated_in,
+                       feeder_diverted=diverted, store_to_feeder=from_store, to_store=to_store,
+                       shut_in=left_over - to_store)
 
 
 @dataclass
@@ -63,14 +136,13 @@ class SupplyStats:
 
 
 class SupplyNetwork:
-    """Routes the fields' crude between the Russian route, Aktau, upstream storage and shut-in."""
+    """The fields' offer, the nomination, the feeder's capacity and upstream storage (t, t/h).
 
-    def __init__(self, supply: Supply, russian: DisruptedCapacity,
-                 feeder_capacity_t_per_day: float, aktau_tanks: TankFarm,
-                 diversion: DiversionPolicy | None) -> None:
-        self.russian = russian
-        self.aktau_tanks = aktau_tanks
-        self.diversion = diversion if diversion is not None and diversion.enabled else None
+    The flow network (:mod:`sim.model.flows`) asks for the :meth:`rates` whenever
+    something changes and calls :meth:`advance` to integrate them up to the next change.
+    """
+
+    def __init__(self, supply: Supply, feeder_capacity_t_per_day: float) -> None:
         self.offer_t_per_hour = mt_per_year_to_t_per_hour(supply.export_mt_per_year)
         self.nomination_t_per_hour = mt_per_year_to_t_per_hour(
             supply.transcaspian_nomination_mt_per_year)
@@ -79,83 +151,43 @@ class SupplyNetwork:
         self.upstream_t = 0.0
         self.totals = FlowTotals()  # since the start, for the mass balance
         self._totals_at_reset = FlowTotals()
-        self.feeder_short_hours = 0.0  # batch hours in which the nomination did not all fit
+        self.feeder_short_hours = 0.0  # hours in which the nomination did not all fit
+
+    def rates(self, russian_capacity_t_per_hour: float, extra_t_per_hour: float,
+              feeder_open: bool) -> SupplyRates:
+        """The split now, given the Russian route's capacity and the diversion allowance (t/h)."""
+        return route(self.offer_t_per_hour, self.nomination_t_per_hour,
+                     russian_capacity_t_per_hour, self.feeder_t_per_hour, extra_t_per_hour,
+                     feeder_open, self.upstream_t > STORE_TOLERANCE_T,
+                     self.upstream_t < self.upstream_capacity_t - STORE_TOLERANCE_T)
+
+    def hours_to_threshold(self, rates: SupplyRates) -> float:
+        """Hours until upstream storage fills or empties at these rates (inf if never)."""
+        net = rates.store_net
+        if net < 0:
+            return self.upstream_t / -net
+        if net > 0:
+            return max(0.0, self.upstream_capacity_t - self.upstream_t) / net
+        return math.inf
+
+    def advance(self, hours: float, rates: SupplyRates) -> None:
+        """Move ``hours`` of crude at ``rates`` (constant over the interval)."""
+        totals = self.totals
+        totals.produced_t += rates.produced * hours
+        totals.russian_t += rates.russian * hours
+        totals.feeder_t += rates.feeder * hours
+        totals.diverted_t += rates.diverted * hours
+        totals.shut_in_t += rates.shut_in * hours
+        self.upstream_t = min(self.upstream_capacity_t,
+                              max(0.0, self.upstream_t + rates.store_net * hours))
+        if rates.feeder_nominated < self.nomination_t_per_hour - 1e-9:
+            self.feeder_short_hours += hours
 
     def reset(self, now: float) -> None:
-        """Start the measured period; call it right after a :meth:`step` up to ``now``."""
+        """Start the measured period (the flows must have been advanced to ``now``)."""
         self._totals_at_reset = FlowTotals(*self.totals.astuple())
         self.feeder_short_hours = 0.0
 
     def measure(self, now: float) -> SupplyStats:
         """Tonnes through each branch, and feeder-short hours, since the last reset."""
         return SupplyStats(self.totals.minus(self._totals_at_reset), self.feeder_short_hours)
-
-    def step(self, hours: float) -> None:
-        """Route the crude offered over the last ``hours`` hours."""
-        offered = self.offer_t_per_hour * hours
-        nominated = self.nomination_t_per_hour * hours
-        russian_room = self.russian.take_available_t()
-        extra = self.diversion.take_extra_allowance_t() if self.diversion is not None else 0.0
-
-        russian_demand = offered - nominated
-        to_russian = min(russian_demand, russian_room)
-        russian_room -= to_russian
-        russian_surplus = russian_demand - to_russian
-        from_store_russian = min(self.upstream_t, russian_room)
-        russian_room -= from_store_russian
-        self.upstream_t -= from_store_russian
-
-        nominated_in, diverted, from_store_feeder = self._feed_aktau(
-            nominated, russian_surplus, self.upstream_t, extra, hours)
-        russian_surplus -= diverted
-        self.upstream_t -= from_store_feeder
-        if nominated_in < nominated - 1e-9:
-            self.feeder_short_hours += hours
-
-        nominated_surplus = nominated - nominated_in
-        back_to_russian = min(nominated_surplus, russian_room)
-        nominated_surplus -= back_to_russian
-
-        left_over = russian_surplus + nominated_surplus
-        to_store = min(left_over, self.upstream_capacity_t - self.upstream_t)
-        self.upstream_t += to_store
-
-        totals = self.totals
-        totals.produced_t += offered
-        totals.russian_t += to_russian + back_to_russian + from_store_russian
-        totals.feeder_t += nominated_in + diverted + from_store_feeder
-        totals.diverted_t += diverted + from_store_feeder
-        totals.shut_in_t += left_over - to_store
-
-    def _feed_aktau(self, nominated: float, surplus: float, stored: float, extra: float,
-                    hours: float) -> tuple[float, float, float]:
-        """Tonnes the feeder moves into the Aktau tanks: (nominated, diverted, from storage).
-
-        The nomination has the first call on the feeder's capacity; diverted crude
-        (first the Russian route's surplus, then crude from upstream storage) takes
-        what capacity it left, up to the diversion policy's extra nomination. When
-        tank room is the limit, the room is shared in that full-flow proportion,
-        which is what a continuous flow does while the tanks refill (both streams
-        run until the tanks are full); it keeps the split independent of the batch
-        interval. So in a full chain diverted crude does take room the nomination
-        would have used later: it displaces nominated crude rather than adding to it,
-        which ``extra_transcaspian_mt_per_year`` shows.
-        """
-        room = self.aktau_tanks.room_t
-        if room <= 0:  # the full tank farm blocks the feeder (most batches of a busy chain)
-            return 0.0, 0.0, 0.0
-        capacity = self.feeder_t_per_hour * hours
-        take_nominated = min(nominated, capacity)
-        take_diverted = min(surplus, extra, capacity - take_nominated)
-        take_stored = min(stored, extra - take_diverted, capacity - take_nominated - take_diverted)
-        full_flow = take_nominated + take_diverted + take_stored
-        if full_flow <= 0:
-            return 0.0, 0.0, 0.0
-        if full_flow > room:
-            scale = room / full_flow
-            take_nominated *= scale
-            take_diverted *= scale
-            take_stored *= scale
-        diverted = take_diverted + take_stored
-        self.aktau_tanks.add(Lot(take_nominated + diverted, diverted_t=diverted))
-        return take_nominated, take_diverted, take_stored

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import simpy
 
+from sim.model.process import mark_done
+
 #: Rounding allowed when the reserve is compared with a cargo (t).
 TOLERANCE_T = 1e-6
 
@@ -54,6 +56,9 @@ class PortThroughput:
     def take(self, tonnes: float) -> simpy.Event:
         """Event that fires when the port's reserve holds ``tonnes`` and they are taken."""
         event = self.env.event()
+        if not self._waiting and self.reserve_t() + TOLERANCE_T >= tonnes:
+            self._draw(tonnes)
+            return mark_done(event)  # the reserve holds them: no wait, no event
         self._waiting.append((event, tonnes))
         if self._timer is None:
             self._serve()
@@ -73,12 +78,17 @@ class PortThroughput:
         waiting = self._waiting
         while waiting and reserve + TOLERANCE_T >= waiting[0][1]:
             event, tonnes = waiting.popleft()
-            reserve = self._reserve_t = max(0.0, reserve - tonnes)
-            self.loaded_t += tonnes
+            reserve = self._draw(tonnes)
             event.succeed()
         if waiting:
             self._timer = self.env.timeout((waiting[0][1] - reserve) / self.rate_t_per_hour)
             self._timer.callbacks.append(self._on_timer)
+
+    def _draw(self, tonnes: float) -> float:
+        """Take ``tonnes`` out of the reserve (up to date); return what is left (t)."""
+        self._reserve_t = max(0.0, self._reserve_t - tonnes)
+        self.loaded_t += tonnes
+        return self._reserve_t
 
     def _on_timer(self, _: simpy.Event) -> None:
         self._timer = None

@@ -19,6 +19,12 @@ from sim.scenario.schema import Scenario
 #: Keys that say the same thing two ways: a layer that sets one drops the other from below.
 ALTERNATIVES = {"probability": "rate_per_year", "rate_per_year": "probability"}
 
+#: Keys earlier versions accepted, with what became of them.
+REMOVED_KEYS = {
+    "run.batch_interval_hours": "was removed: pipeline flows are now continuous and exact "
+    "(rates change only at events, with no batch interval; see docs/model.md); delete it",
+}
+
 
 def known_paths(model: type[BaseModel] = Scenario, prefix: str = "") -> list[str]:
     """Every dotted field path of the schema (sections and leaves)."""
@@ -114,6 +120,8 @@ def check_keys(data: Any, model: type[BaseModel], prefix: str, sources: dict[str
 
 def _unknown_key_hint(key: str, model: type[BaseModel], dotted: str) -> str:
     """'unknown key' with the closest known key, or the keys allowed at that level."""
+    if dotted in REMOVED_KEYS:
+        return REMOVED_KEYS[dotted]
     names = list(model.model_fields)
     close = difflib.get_close_matches(key, names, n=1, cutoff=0.5)
     if not close:

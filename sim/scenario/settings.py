@@ -30,11 +30,6 @@ class RunSettings(Section):
         True, "Also run each replication with diversion off (the same random numbers) to "
         "report the extra Trans-Caspian volume and the shut-in that diversion avoided; "
         "doubles the cost when diversion is on.", "Convention.")
-    batch_interval_hours: float = F(6.0, "Interval at which pipeline flows (supply, "
-                                    "Russian route, feeder, BTC intake) move as batches "
-                                    "(hours). Halving it changes annual volumes by < 0.5%.",
-                                    "Model design: halving it moves annual volumes by < 0.5%.",
-                                    gt=0, le=168)
 
     @model_validator(mode="after")
     def _run_size_is_sane(self) -> RunSettings:

@@ -51,7 +51,7 @@ def test_a_berth_left_inside_with_is_freed_even_if_the_ship_process_fails():
     env.process(broken())
     with pytest.raises(RuntimeError):
         env.run(until=1.0)
-    assert berths.resource.count == 0
+    assert berths.in_use == 0
 
 
 def test_reset_starts_a_new_measured_period():
@@ -71,10 +71,10 @@ def test_a_callback_caller_releases_with_release():
     berths = BerthGroup(env, "test", berths=1)
     request = berths.request()
     env.run(until=1.0)
-    assert berths.resource.count == 1
+    assert berths.in_use == 1
     request.release()
     env.run(until=2.0)
-    assert berths.resource.count == 0
+    assert berths.in_use == 0
     assert berths.measure(env.now).occupancy == pytest.approx(0.5)
 
 
@@ -116,3 +116,15 @@ def test_a_lower_priority_number_is_served_first_and_equal_ones_in_order():
         env.process(ship(name, arrive, priority))
     env.run(until=30.0)
     assert order == ["first", "preferred", "late", "later"]
+
+
+def test_a_ship_that_finds_a_berth_free_is_granted_on_the_spot_without_an_event():
+    env = simpy.Environment()
+    berths = BerthGroup(env, "test", berths=1)
+    first = berths.request()
+    assert first.processed  # nothing to wait for: yielding it continues at once
+    second = berths.request()
+    assert not second.triggered
+    first.release()  # the berth goes straight to the ship that waited
+    assert second.triggered
+    assert berths.in_use == 1

@@ -36,7 +36,6 @@ def test_diversion_starts_after_the_lag_and_ends_after_the_tail():
     env.run(until=200.0)
     # active from 10 + 24 = 34 h to 100 + 12 = 112 h
     assert policy.active_hours(env.now) == pytest.approx(78.0)
-    assert policy.take_extra_allowance_t() == pytest.approx(78_000.0)
 
 
 def test_a_disruption_shorter_than_the_lag_diverts_nothing():
@@ -53,12 +52,33 @@ def test_a_new_disruption_during_the_tail_keeps_diversion_going():
     assert policy.active_hours(env.now) == pytest.approx(68.0)
 
 
-def test_the_allowance_is_taken_batch_by_batch():
-    env, policy = scripted([(0.0, True)])
-    env.run(until=30.0)
-    assert policy.take_extra_allowance_t() == pytest.approx(6_000.0)  # 24-30 h
-    env.run(until=31.0)
-    assert policy.take_extra_allowance_t() == pytest.approx(1_000.0)
+class Integrator:
+    """A flow network in miniature: integrates the policy's extra nomination between changes."""
+
+    def __init__(self, policy: DiversionPolicy) -> None:
+        self.policy, self.since, self.tonnes, self.changes = policy, 0.0, 0.0, 0
+        self.rate = policy.extra_now_t_per_hour
+        policy.listener = self
+
+    def flush(self, now: float) -> None:
+        self.tonnes += self.rate * (now - self.since)
+        self.since = now
+
+    def refresh(self) -> None:
+        self.rate = self.policy.extra_now_t_per_hour
+        self.changes += 1
+
+
+def test_the_flow_network_is_told_the_instant_the_extra_nomination_starts_and_stops():
+    env, policy = scripted([(10.0, True), (100.0, False)])
+    integrator = Integrator(policy)
+    env.run(until=40.0)
+    assert policy.extra_now_t_per_hour == 1_000.0
+    env.run(until=200.0)
+    integrator.flush(env.now)
+    assert policy.extra_now_t_per_hour == 0.0
+    assert integrator.changes == 2
+    assert integrator.tonnes == pytest.approx(78_000.0)  # 34-112 h at 1,000 t/h
 
 
 def test_a_disabled_policy_never_activates():

@@ -42,16 +42,36 @@ def test_the_mean_up_time_follows_from_p_and_the_mean_duration():
     assert outage.mean_down_hours == 240.0
 
 
-def test_a_disrupted_capacity_integrates_the_factor_exactly():
+class Integrator:
+    """A flow network in miniature: integrates a capacity's rate between the changes."""
+
+    def __init__(self, capacity: DisruptedCapacity) -> None:
+        self.capacity, self.since, self.tonnes = capacity, 0.0, 0.0
+        self.rate = capacity.rate_t_per_hour
+        capacity.listener = self
+
+    def flush(self, now: float) -> None:
+        self.tonnes += self.rate * (now - self.since)
+        self.since = now
+
+    def refresh(self) -> None:
+        self.rate = self.capacity.rate_t_per_hour
+
+
+def test_a_disrupted_capacity_tells_its_listener_of_every_change_so_tonnes_are_exact():
     env = simpy.Environment()
     capacity = DisruptedCapacity(env, 100.0, [(FIXED, np.random.default_rng(9))])
+    integrator = Integrator(capacity)
     (outage,) = capacity.outages
     env.run(until=5_000.0)
+    integrator.flush(env.now)
     down_hours = outage.disrupted_hours(env.now)
     assert down_hours > 0
-    assert capacity.take_available_t() == pytest.approx(100.0 * (5_000.0 - 0.5 * down_hours))
+    assert integrator.tonnes == pytest.approx(100.0 * (5_000.0 - 0.5 * down_hours))
     env.run(until=5_010.0)
-    assert capacity.take_available_t() == pytest.approx(100.0 * 10 * capacity.factor)
+    integrator.flush(env.now)
+    assert integrator.tonnes == pytest.approx(100.0 * (5_000.0 - 0.5 * down_hours)
+                                              + 100.0 * 10 * capacity.factor)
 
 
 def test_no_disruption_means_full_capacity_and_no_process():
@@ -59,5 +79,5 @@ def test_no_disruption_means_full_capacity_and_no_process():
     capacity = DisruptedCapacity(env, 10.0, [(Disruption(probability=0.0),
                                               np.random.default_rng(0))])
     env.run(until=100.0)
-    assert capacity.take_available_t() == pytest.approx(1_000.0)
+    assert capacity.rate_t_per_hour == 10.0
     assert capacity.outages[0].measure(env.now).onsets == 0

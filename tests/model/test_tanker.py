@@ -58,11 +58,16 @@ def test_one_round_trip_then_waiting_for_the_next_cargo():
 def test_a_full_receiving_tank_farm_holds_the_tanker_at_its_berth():
     env, tanker, _, baku = voyage(baku_stock_t=1_000.0, baku_capacity_t=1_500.0)
 
-    def btc_drains_at_hour_20():
-        yield env.timeout(20.0)
-        baku.tanks.withdraw(600.0)
+    def btc_drains_600_t_between_hours_14_and_20():  # the flow network's job, by hand
+        yield env.timeout(14.0)
+        baku.tanks.settle(env.now)
+        baku.tanks.set_flows(env.now, 0.0, 0.0, 100.0)
+        yield env.timeout(6.0)
+        baku.tanks.settle(env.now)
+        baku.tanks.set_flows(env.now, 0.0, 0.0, 0.0)
+        baku.tanks.serve()
 
-    env.process(btc_drains_at_hour_20())
+    env.process(btc_drains_600_t_between_hours_14_and_20())
     env.run(until=35.0)  # arrives at 13 h, room at 20 h, discharges to 22 h, back at 32 h
     assert split(tanker, env.now) == pytest.approx(
         {"loading": 3.0, "sailing": 20.0, "waiting_tank_room": 7.0, "unloading": 2.0,
