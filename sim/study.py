@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.errors import OutputError, RunFailure
+from sim.errors import OutputError, WorkerDied, notice
 from sim.experiments.executors import Failure, default_jobs
 from sim.experiments.manifest import SCENARIO_FILE, add_rerun_commands, build_manifest, now
 from sim.experiments.plan import Plan, plan_run, plan_sweep
@@ -97,7 +97,11 @@ def sweep(scenario: ScenarioLike, parameters: Mapping[str, Sequence[Any]] | None
 
 def _run_into(results_dir: ResultsDir, plan: Plan, runner: Runner, scenario_file: str | None,
               command_line: Sequence[str] | None, csv: bool, figures: bool) -> SweepResult:
-    """Run the sweep into an open results directory, keeping the manifest up to date."""
+    """Run the sweep into an open results directory, keeping the manifest up to date.
+
+    The tables and the finished manifest are stored before any figure is drawn, so a
+    figure that fails (or a Ctrl-C while drawing) never costs a result.
+    """
     scenario_toml = results_dir.path / SCENARIO_FILE
     runner.source = ScenarioSource(str(scenario_toml))
     manifest = build_manifest(plan, results_dir.read_manifest() or {}, scenario_file,
@@ -109,7 +113,7 @@ def _run_into(results_dir: ResultsDir, plan: Plan, runner: Runner, scenario_file
         outcome = runner.run(results_dir)
         result = SweepResult(outcome.replications,
                              summarize_points(plan, outcome.replications), outcome.failures)
-        _write_final(results_dir, result, csv, figures, plan)
+        _write_tables(results_dir, result, csv)
         manifest.update(status="complete", finished=now(),
                         replications_done=runner.done_counts(), failures=len(result.failures))
         add_rerun_commands(manifest, plan, runner.done_counts(), scenario_toml)
@@ -118,11 +122,14 @@ def _run_into(results_dir: ResultsDir, plan: Plan, runner: Runner, scenario_file
         stored = _record_stop(results_dir, manifest, runner, exc)
         if isinstance(exc, OutputError):
             raise OutputError(f"{exc}; {stored}") from None
-        if isinstance(exc, BrokenProcessPool):
-            raise RunFailure(f"a worker process died (killed, or out of memory) while running "
-                             f"the sweep; {stored}") from None
+        if isinstance(exc, BrokenProcessPool | WorkerDied):
+            reason = str(exc) if isinstance(exc, WorkerDied) else (
+                "a worker process died (killed, or out of memory) while running the sweep")
+            raise WorkerDied(f"{reason}; {stored}") from None
         raise
     result.out = results_dir.path
+    if figures:
+        _draw_figures(results_dir, result, plan, manifest)
     return result
 
 
@@ -141,15 +148,34 @@ def _record_stop(results_dir: ResultsDir, manifest: dict[str, Any], runner: Runn
             "the cause, then rerun the same command with --resume")
 
 
-def _write_final(results_dir: ResultsDir, result: SweepResult, csv: bool, figures: bool,
-                 plan: Plan) -> None:
-    """Write the whole tables (and figures) once every replication is stored."""
+def _write_tables(results_dir: ResultsDir, result: SweepResult, csv: bool) -> None:
+    """Write the whole tables once every replication is stored."""
     with storing(results_dir.path):
         write_parquet(results_dir.path / "replications.parquet", result.replications)
         if csv:
             write_csv(results_dir.path / "replications.csv", result.replications)
         write_csv(results_dir.path / "summary.csv", result.summary)
-        if figures:
-            from sim.report.figures import draw_figures
 
-            draw_figures(result.summary, plan.paths, plan.base.name, results_dir.path / "figures")
+
+def _draw_figures(results_dir: ResultsDir, result: SweepResult, plan: Plan,
+                  manifest: dict[str, Any]) -> None:
+    """Draw the figures of a finished sweep; each one that fails is a one-line notice.
+
+    The results are already complete: a figure that cannot be drawn is reported
+    (and listed in the manifest as ``figure_errors``), and ``python -m sim plot``
+    can draw it again later.
+    """
+    from sim.report.figures import draw_figures
+
+    try:
+        failed = draw_figures(result.summary, plan.paths, plan.base.name,
+                              results_dir.path / "figures").failed
+    except OutputError as exc:
+        failed = {"figures": str(exc)}
+    for name, reason in failed.items():
+        notice(f"figure {name} not drawn: {reason}; the tables are complete "
+               f"(redraw with: python -m sim plot {results_dir.path})")
+    if failed:
+        manifest["figure_errors"] = failed
+        with contextlib.suppress(OutputError):
+            results_dir.write_manifest(manifest)

@@ -6,7 +6,8 @@ import argparse
 import json
 from typing import Any
 
-from sim.cli.options import load, scenario_arguments
+from sim.cli.options import emit, json_safe, load, scenario_arguments
+from sim.errors import one_line
 
 
 def add_parsers(sub: Any) -> None:
@@ -26,7 +27,7 @@ def add_parsers(sub: Any) -> None:
 
 def show_scenario(args: argparse.Namespace) -> int:
     """Print the resolved scenario as JSON."""
-    print(json.dumps(load(args).scenario.model_dump(mode="json"), indent=2))
+    emit(json.dumps(load(args).scenario.model_dump(mode="json"), indent=2))
     return 0
 
 
@@ -34,7 +35,7 @@ def show_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of scenario files."""
     from sim.scenario.schema import Scenario
 
-    print(json.dumps(Scenario.model_json_schema(), indent=2))
+    emit(json.dumps(Scenario.model_json_schema(), indent=2))
     return 0
 
 
@@ -44,11 +45,11 @@ def show_bound(args: argparse.Namespace) -> int:
 
     bound = capacity_bound(load(args).scenario)
     if args.json:
-        print(json.dumps(bound.as_dict(), indent=2))
+        emit(json.dumps(json_safe(bound.as_dict()), indent=2, allow_nan=False))
         return 0
-    print(f"Deterministic capacity ceiling of {args.scenario} (Mt/yr, no weather):")
+    emit(f"Deterministic capacity ceiling of {one_line(args.scenario)} (Mt/yr, no weather):")
     for stage, limit in bound.stages().items():
         mark = "  <- binds" if stage == bound.binding else ""
-        print(f"  {stage:<16} {limit:8.2f}{mark}")
-    print(f"  {'ceiling':<16} {bound.ceiling_mt_per_year:8.2f}")
+        emit(f"  {stage:<16} {limit:8.2f}{mark}")
+    emit(f"  {'ceiling':<16} {bound.ceiling_mt_per_year:8.2f}")
     return 0

@@ -133,7 +133,7 @@ class Runner:
         point = self.plan.points[chunk.point]
         rows = [{"point": point.index, **point.values, **r.as_dict()} for r in results]
         if results_dir is not None and rows:
-            results_dir.store_part(point.index, [r.replication for r in results],
+            results_dir.store_part(point.index, chunk.seed, [r.replication for r in results],
                                    pd.DataFrame(rows))
         for row in rows:
             self.rows[point.index][row["replication"]] = row
@@ -148,7 +148,9 @@ class Runner:
                                    f.seed, f.error, self.rerun_replication(f))
 
     def _load(self, results_dir: ResultsDir) -> None:
-        stored = results_dir.stored_parts()
+        stored = results_dir.stored_parts(
+            {p.index: (p.seed, p.values) for p in self.plan.points},
+            ["point", *self.plan.paths, *result_columns()])
         if stored is None:
             return
         for row in stored.to_dict("records"):

@@ -1,11 +1,18 @@
-"""Text tables for the terminal: the ``run`` report and the ``sweep`` summary."""
+"""Text tables for the terminal: the ``run`` report and the ``sweep`` summary.
+
+Names, file names and swept strings come from the user: they are shown with
+control characters escaped (:func:`~sim.errors.one_line`), so a name cannot
+clear the screen or forge a line of the report.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from sim.errors import one_line
 from sim.model.results import GROUPS
 
 
@@ -14,7 +21,8 @@ def run_table(report: dict[str, Any]) -> str:
     d = report["russian_route_disruption"]
     n = report["replications"]
     lines = [
-        f"Scenario {report['scenario']} ({report['scenario_file']}): {n} replications x "
+        f"Scenario {one_line(report['scenario'])} ({one_line(report['scenario_file'])}): "
+        f"{n} replications x "
         f"{report['horizon_days']:g} days, seed {report['seed']}",
         f"Russian route disruption given as {d['given_as']}: p = {d['probability']:.3f}, "
         f"{d['rate_per_year']:.2f} events/yr, mean {d['mean_duration_days']:g} days, "
@@ -52,8 +60,7 @@ def sweep_table(summary: pd.DataFrame, params: list[str]) -> str:
     lines = [f"{header}{'reps':>6}{'Trans-Caspian Mt/yr [95% CI]':>32}{'P(>=6.0)':>10}"
              f"{'P(>=6.5)':>10}{'shut-in':>9}{'ceiling':>9}"]
     for _, row in summary.iterrows():
-        values = "".join(f"{row[p]:>14.4g}" if isinstance(row[p], float) else f"{row[p]:>14}"
-                         for p in params)
+        values = "".join(f"{_cell(row[p]):>14}" for p in params)
         tc = (f"{row['transcaspian_mt_per_year_mean']:.2f} "
               f"[{row['transcaspian_mt_per_year_ci95_low']:.2f}, "
               f"{row['transcaspian_mt_per_year_ci95_high']:.2f}]")
@@ -61,3 +68,12 @@ def sweep_table(summary: pd.DataFrame, params: list[str]) -> str:
                      f"{row['reaches_6_5_mean']:>10.2f}{row['shut_in_mt_per_year_mean']:>9.2f}"
                      f"{row['ceiling_mt_per_year']:>9.2f}")
     return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    """A swept value as in TOML (``true``, ``6``, ``0.25``), control characters escaped."""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        return f"{value:.4g}"
+    return one_line(str(value))
