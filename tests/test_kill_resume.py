@@ -107,7 +107,7 @@ def test_a_lock_left_by_a_killed_sweep_is_taken_over_on_resume_with_a_notice(
     err = capsys.readouterr().err.splitlines()
     notices = [line for line in err if line.startswith("notice:")]
     assert len(notices) == 1
-    assert "is gone; taking over its lock" in notices[0]
+    assert "ended without releasing its lock; taking the lock" in notices[0]
     same_tables(whole, out)
 
 
@@ -148,7 +148,7 @@ def test_a_lock_held_by_orphans_of_a_dead_sweep_is_taken_over_on_resume(
         orphan_holding, whole, capsys):
     assert main(sweep_argv(orphan_holding, "--resume")) == 0
     err = capsys.readouterr().err
-    assert "still held by processes it left behind" in err
+    assert "processes it left behind still held its lock; taking the lock over" in err
     same_tables(whole, orphan_holding)
 
 
@@ -194,13 +194,17 @@ def test_a_stop_signal_ends_the_sweep_in_one_line_and_keeps_what_was_stored(
 # --- the main process alone killed in the middle of a parallel sweep ----------------------
 
 @pytest.mark.slow
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL, signal.SIGHUP],
-                         ids=["TERM", "KILL", "HUP"])
+@pytest.mark.parametrize(("signum", "executor"), [
+    (signal.SIGTERM, "process"), (signal.SIGKILL, "process"), (signal.SIGHUP, "process"),
+    (signal.SIGKILL, "dask")], ids=["TERM", "KILL", "HUP", "KILL on Dask"])
 def test_killing_the_main_process_alone_leaves_no_process_and_resumes_to_the_same_table(
-        signum, tmp_path, whole):
+        signum, executor, tmp_path, whole):
+    if executor == "dask":
+        pytest.importorskip("dask.distributed")
     out = tmp_path / "study"
     longer = ("--set", "run.horizon_days=60")
-    argv = [sys.executable, "-m", "sim", *sweep_argv(out, *longer, replications=12, jobs=2)]
+    argv = [sys.executable, "-m", "sim", *sweep_argv(out, *longer, "--executor", executor,
+                                                     replications=12, jobs=2)]
     command = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import math
 import re
 import sys
@@ -40,6 +41,8 @@ def emit(text: str = "") -> None:
         print(text)
     except OSError as exc:
         raise StdoutError(exc) from None
+    except ValueError:  # stdout closed by the caller
+        raise StdoutError(OSError(errno.EBADF, "standard output is closed")) from None
 
 def flush_stdout() -> None:
     """Flush what the command printed, so a failure to write shows while it can be reported."""
@@ -47,7 +50,7 @@ def flush_stdout() -> None:
         sys.stdout.flush()
     except OSError as exc:
         raise StdoutError(exc) from None
-    except ValueError:  # stdout closed by the caller
+    except ValueError:  # stdout closed by the caller: nothing left to flush
         pass
 
 def json_safe(value: Any) -> Any:

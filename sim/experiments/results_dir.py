@@ -169,9 +169,11 @@ class ResultsDir:
                 raise
             gone = lock.abandoned_by()
             if resume and gone is not None:
-                held = "still held by processes it left behind, " if lock.taken_over else ""
-                notice(f"{path}: the sweep that was writing here ({gone.text}) is gone; "
-                       f"taking over its lock ({held}now pid {os.getpid()}) and resuming")
+                how = ("is gone, but processes it left behind still held its lock; taking "
+                       "the lock over" if lock.taken_over else "ended without releasing its "
+                       "lock; taking the lock")
+                notice(f"{path}: the sweep that was writing here ({gone.text}) {how} (now "
+                       f"pid {os.getpid()}) and resuming")
             yield cls(path, sweep_id, created_dirs, lock, lock_created)
         finally:
             lock.release()
