@@ -25,7 +25,7 @@ import pytest
 
 import sim.experiments.executors
 from sim.cli import main
-from sim.experiments.executors import Chunk, ProcessBackend, _watch_command
+from sim.experiments.executors import Chunk, ProcessBackend, _main_module_hidden, _watch_command
 from sim.experiments.jobs import process_alive
 from sim.experiments.lock import LOCK
 from sim.scenario.loader import load_scenario
@@ -233,3 +233,31 @@ def test_killing_the_main_process_alone_leaves_no_process_and_resumes_to_the_sam
     reference = tmp_path / "reference"
     assert main(sweep_argv(reference, *longer, replications=12)) == 0
     same_tables(reference, out)
+
+
+# --- workers start without running the user's script again --------------------------------
+
+def test_the_main_module_is_hidden_only_while_workers_start():
+    main_module = sys.modules["__main__"]
+    with _main_module_hidden():
+        assert sys.modules["__main__"] is not main_module
+        assert sys.modules["__main__"].__spec__ is None
+    assert sys.modules["__main__"] is main_module
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("executor", ["process", "dask"])
+def test_a_script_without_a_main_guard_can_run_a_parallel_sweep(executor, tmp_path):
+    if executor == "dask":
+        pytest.importorskip("dask.distributed")
+    script = tmp_path / "study.py"
+    script.write_text(
+        "import sim\n"
+        f"result = sim.sweep({BASE_FILE!r}, {{'fleet.tankers': [5, 7]}}, replications=4,\n"
+        f"                   jobs=2, executor={executor!r}, out={str(tmp_path / 'out')!r},\n"
+        "                   figures=False)\n"
+        "print(len(result.replications))\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "8\n"

@@ -11,7 +11,8 @@ Worker processes belong to the command that started them and never outlive it:
 
 - they are started from a fork server (:data:`POOL_CONTEXT`), not forked from the
   command, so they hold none of its open files (the results directory's lock
-  above all: a lock inherited by a worker would outlive a killed command);
+  above all: a lock inherited by a worker would outlive a killed command), and
+  without running the user's script again (a script needs no ``__main__`` guard);
 - they ignore Ctrl-C (the command stops them, so one Ctrl-C prints one line, not a
   traceback per worker);
 - they end when the command ends, however it ends: on Linux the kernel kills a
@@ -32,6 +33,7 @@ import signal
 import sys
 import threading
 import time
+import types
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -163,6 +165,25 @@ def _watch_command(command_pid: int, parent: int) -> None:
     os._exit(1)
 
 
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start workers (and the fork server) without running the user's script again in them.
+
+    A started worker runs the ``__main__`` module of the command again (as
+    ``__mp_main__``), so that functions defined there can be unpickled; a plain script
+    that calls :func:`sim.sweep` without an ``if __name__ == "__main__":`` guard would
+    then start a sweep in every worker. Workers here only ever run this module's
+    functions, so the script is hidden from them while they start.
+    """
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")  # no spec, no file: nothing to rerun
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 class ProcessBackend(Backend):
     """A local pool of worker processes (one per core by default)."""
 
@@ -180,7 +201,7 @@ class ProcessBackend(Backend):
         queue = iter(chunks)
         try:
             for chunk in queue:
-                pending.add(self._pool.submit(run_chunk, chunk))
+                pending.add(self._submit(chunk))
                 if len(pending) >= 2 * self.jobs:
                     break
             while pending:
@@ -189,10 +210,15 @@ class ProcessBackend(Backend):
                     yield future.result()
                     nxt = next(queue, None)
                     if nxt is not None:
-                        pending.add(self._pool.submit(run_chunk, nxt))
+                        pending.add(self._submit(nxt))
         finally:
             for future in pending:
                 future.cancel()
+
+    def _submit(self, chunk: Chunk) -> Future[ChunkResult]:
+        """Submit one chunk (the pool starts a worker here when it needs one)."""
+        with _main_module_hidden():
+            return self._pool.submit(run_chunk, chunk)
 
     def close(self, abort: bool = False) -> None:
         """Shut the pool down; with ``abort``, kill the workers rather than wait for them."""
@@ -221,7 +247,8 @@ class DaskBackend(Backend):
             raise UserError("--executor dask needs Dask: pip install -e '.[dask]'") from None
         self._cluster = None
         if scheduler is None:
-            with _sigint_ignored(), dask.config.set(_QUIET_DASK), _quiet_workers():
+            with _sigint_ignored(), dask.config.set(_QUIET_DASK), _quiet_workers(), \
+                    _main_module_hidden():
                 try:
                     self._cluster = LocalCluster(n_workers=jobs, threads_per_worker=1,
                                                  processes=True, dashboard_address=None)
