@@ -108,7 +108,9 @@ NO_VALUE: object = _NO_VALUE
 
 def notice(text: str) -> None:
     """Tell the user something on stderr, in one line (``notice: ...``), and go on."""
-    with contextlib.suppress(OSError, ValueError):  # stderr closed: nobody to tell
+    if sys.stderr is None:  # started with stderr closed: nobody to tell
+        return
+    with contextlib.suppress(OSError, ValueError):  # closed or full meanwhile: the same
         sys.stderr.write(f"notice: {one_line(text)}\n")
         sys.stderr.flush()
 

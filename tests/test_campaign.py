@@ -354,6 +354,22 @@ def test_class_5_odd_summaries_and_names_never_raise_from_draw_figures(case, sum
     assert all("\n" not in reason for reason in drawn.failed.values())
 
 
+def test_class_5_a_sweep_whose_every_replication_failed_still_has_a_summary_plot_can_read(
+        tmp_path, monkeypatch, capsys, no_render):
+    def failing(scenario, k, seed=None):
+        raise ArithmeticError("every replication fails")
+
+    monkeypatch.setattr(sim.experiments.executors, "run_replication", failing)
+    out = tmp_path / "study"
+    assert main(sweep_argv(out, "--on-error", "record")) == 1
+    capsys.readouterr()
+    assert pd.read_csv(out / "summary.csv")["replications"].tolist() == [0, 0]
+    assert main(["plot", str(out)]) in (0, 1)  # drawn, or each failed figure one notice
+    _, err = capsys.readouterr()
+    assert "Traceback" not in err
+    assert all(line.startswith("notice: figure ") for line in err.splitlines())
+
+
 def _manifest(study: Path, change: Callable[[dict[str, Any]], Any]) -> None:
     manifest = json.loads((study / "manifest.json").read_text())
     change(manifest)
@@ -425,6 +441,20 @@ def test_class_6_run_json_into_a_failing_stdout_is_one_line(error, code, monkeyp
     assert main(["run", BASE_FILE, "--json", "--replications", "1", "--set",
                  "run.horizon_days=2", "--jobs", "1"]) == code
     assert "cannot write to standard output" in one_line(capsys)
+
+
+def test_class_6_a_command_started_with_stdout_closed_is_one_line(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdout", None)  # python -m sim schema >&-
+    assert main(["schema"]) == 2
+    assert "standard output is closed" in one_line(capsys)
+
+
+def test_class_6_a_command_started_with_stderr_closed_never_writes_errors_to_stdout(
+        monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(sys, "stderr", None)  # python -m sim ... 2>&-
+    assert main(["show", BASE_FILE, "--set", "fleet.tanker=3"]) == 2
+    assert main(sweep_argv(tmp_path / "study")) == 0  # no progress bar, no crash
+    assert "Traceback" not in capsys.readouterr().out
 
 
 @pytest.mark.slow

@@ -67,12 +67,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
         with contextlib.suppress(OSError, ValueError):
-            print(f"interrupted ({signal.Signals(signum).name})", file=sys.stderr)
+            if sys.stderr is not None:
+                print(f"interrupted ({signal.Signals(signum).name})", file=sys.stderr)
         return 128 + signum
 
 
 def _error(message: str) -> None:
     """Print ``error: MESSAGE`` as one line on stderr (if stderr can still be written)."""
+    if sys.stderr is None:  # started with stderr closed (never fall back to stdout)
+        return
     with contextlib.suppress(OSError, ValueError):
         print(f"error: {one_line(message)}", file=sys.stderr)
 

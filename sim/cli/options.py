@@ -37,6 +37,8 @@ def _option_message(message: str) -> str:
 
 def emit(text: str = "") -> None:
     """Print a line of a command's answer; a closed pipe or a full device is a StdoutError."""
+    if sys.stdout is None:  # started with stdout closed
+        raise StdoutError(OSError(errno.EBADF, "standard output is closed"))
     try:
         print(text)
     except OSError as exc:
@@ -46,6 +48,8 @@ def emit(text: str = "") -> None:
 
 def flush_stdout() -> None:
     """Flush what the command printed, so a failure to write shows while it can be reported."""
+    if sys.stdout is None:  # started with stdout closed: nothing was printed
+        return
     try:
         sys.stdout.flush()
     except OSError as exc:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shlex
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,7 +69,8 @@ class Runner:
         """Run until every point has its replications; return the table (sorted)."""
         if results_dir is not None:
             self._load(results_dir)
-        bar = tqdm(total=0, unit="rep", disable=None if self.progress else True,
+        shown = self.progress and sys.stderr is not None  # no bar when stderr is closed
+        bar = tqdm(total=0, unit="rep", disable=None if shown else True,
                    desc=f"{len(self.plan.points)} points")
         with contextlib.ExitStack() as stack:
             stack.callback(bar.close)

@@ -140,7 +140,12 @@ def summarize_points(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
         row["russian_disruption_rate_per_year"] = disruption.onset_rate_per_year
         rows.append(row)
         previous = group
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    missing = [c for c in required_columns(plan.paths) if c not in table.columns]
+    if not missing:
+        return table
+    empty = pd.DataFrame(float("nan"), index=table.index, columns=missing)
+    return pd.concat([table, empty], axis=1)  # no statistics at all: every point failed
 
 
 def _paired_difference(group: pd.DataFrame, previous: pd.DataFrame | None, plan: Plan,
