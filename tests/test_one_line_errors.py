@@ -180,6 +180,7 @@ def test_output_that_cannot_be_written_is_one_line(argv, error, code, fragment, 
     assert err == f"error: cannot write to standard output: {fragment}\n"
 
 
+@pytest.mark.slow
 def test_schema_into_a_closed_pipe_and_into_a_full_device_are_one_line_each():
     """``schema | head -1`` fails when head has gone before the rest is written; a reader
     that is gone before the first write (``| true``) makes that certain."""

@@ -108,7 +108,13 @@ FOREIGN_PARTS = {
 }
 
 
-@pytest.mark.parametrize("case", FOREIGN_PARTS)
+#: The cases the fast loop keeps; the others run in the full suite.
+QUICK_FOREIGN = {"a label of another sweep", "rows of another seed under a right label"}
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(case, marks=[] if case in QUICK_FOREIGN else [pytest.mark.slow])
+    for case in FOREIGN_PARTS])
 def test_a_part_that_is_not_this_sweeps_is_never_mixed_in(case, interrupted, whole, capsys):
     damage, reason = FOREIGN_PARTS[case]
     part = sorted((interrupted / "parts").glob("*.parquet"))[0]
