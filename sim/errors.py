@@ -7,7 +7,9 @@ or a :class:`SimulationInvariantError` exits with code 1 and names what to rerun
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sys
 
 
 class UserError(Exception):
@@ -33,6 +35,24 @@ class OutputError(UserError):
     """The results directory cannot be written (read-only, disk full, locked)."""
 
 
+class StdoutError(OutputError):
+    """Standard output cannot be written: a closed pipe (``| head``) or a full device."""
+
+    def __init__(self, exc: OSError) -> None:
+        self.broken_pipe = isinstance(exc, BrokenPipeError)
+        reason = ("it was closed before everything was written (broken pipe)"
+                  if self.broken_pipe else exc.strerror or str(exc))
+        super().__init__(f"cannot write to standard output: {reason}")
+
+
+class Interrupted(KeyboardInterrupt):
+    """The process was asked to stop (Ctrl-C, SIGTERM, SIGHUP); ``signum`` says which."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 class SimulationInvariantError(RuntimeError):
     """A physical invariant (mass balance, tank bounds, berth count) was violated.
 
@@ -43,6 +63,10 @@ class SimulationInvariantError(RuntimeError):
 
 class RunFailure(RuntimeError):
     """A run or sweep stopped for a reason other than bad input; stored results are kept."""
+
+
+class WorkerDied(RunFailure):
+    """A worker process died (killed, out of memory) while running replications."""
 
 
 class ReplicationError(RunFailure):
@@ -80,6 +104,15 @@ class _NoValue:
 
 _NO_VALUE = _NoValue()
 NO_VALUE: object = _NO_VALUE
+
+
+def notice(text: str) -> None:
+    """Tell the user something on stderr, in one line (``notice: ...``), and go on."""
+    if sys.stderr is None:  # started with stderr closed: nobody to tell
+        return
+    with contextlib.suppress(OSError, ValueError):  # closed or full meanwhile: the same
+        sys.stderr.write(f"notice: {one_line(text)}\n")
+        sys.stderr.flush()
 
 
 def one_line(text: str) -> str:

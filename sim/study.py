@@ -15,11 +15,11 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from sim.errors import OutputError, RunFailure
+from sim.errors import OutputError, WorkerDied, notice
 from sim.experiments.executors import Failure, default_jobs
 from sim.experiments.manifest import SCENARIO_FILE, add_rerun_commands, build_manifest, now
 from sim.experiments.plan import Plan, plan_headline, plan_run, plan_sweep
@@ -31,6 +31,9 @@ from sim.report.summary import summarize_points
 from sim.scenario.loader import LoadedScenario, load_scenario
 from sim.scenario.schema import Scenario
 from sim.scenario.toml_io import dump_toml
+
+if TYPE_CHECKING:
+    from sim.report.figures import Drawn
 
 ScenarioLike = Scenario | LoadedScenario | str | Path
 
@@ -76,30 +79,38 @@ class StudyKind:
     """How a study turns its replications into outputs: a summary, figures and texts.
 
     ``summarize(plan, table)`` gives the per-point summary; ``figures(plan, summary,
-    folder)`` draws into ``folder`` and returns the files; ``texts(plan, summary)``
+    folder)`` draws into ``folder`` and says what it wrote and what failed; ``texts(plan, summary)``
     gives extra text files (name -> contents) written beside the tables.
     """
 
     summarize: Callable[[Plan, pd.DataFrame], pd.DataFrame]
-    figures: Callable[[Plan, pd.DataFrame, Path], list[Path]]
+    figures: Callable[[Plan, pd.DataFrame, Path], Drawn]
     texts: Callable[[Plan, pd.DataFrame], dict[str, str]] | None = None
 
 
-def _grid_figures(plan: Plan, summary: pd.DataFrame, folder: Path) -> list[Path]:
+def _grid_figures(plan: Plan, summary: pd.DataFrame, folder: Path) -> Drawn:
     from sim.report.figures import draw_figures
 
     return draw_figures(summary, plan.paths, plan.base.name, folder)
 
 
-def _headline_figures(plan: Plan, summary: pd.DataFrame, folder: Path) -> list[Path]:
-    from sim.report.figures import save_figure
+def _headline_figures(plan: Plan, summary: pd.DataFrame, folder: Path) -> Drawn:
+    from sim.report.figures import Drawn, literal, save_figure
     from sim.report.headline import headline_figure
 
     settings = plan.base.headline
-    figure = headline_figure(summary, plan.base.name,
-                             plan.base.russian_route.disruption.steady_state_probability,
-                             settings.surge_nomination_mt_per_year)
-    return save_figure(figure, folder / "headline")
+    drawn = Drawn()
+    try:
+        figure = headline_figure(summary, literal(plan.base.name),
+                                 plan.base.russian_route.disruption.steady_state_probability,
+                                 settings.surge_nomination_mt_per_year)
+        drawn.written += save_figure(figure, folder / "headline")
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot write the headline figure "
+                          f"({exc.strerror or exc})") from None
+    except Exception as exc:  # a figure's own failure must not cost the results
+        drawn.failed["headline"] = f"{type(exc).__name__}: {exc}"
+    return drawn
 
 
 def _headline_texts(plan: Plan, summary: pd.DataFrame) -> dict[str, str]:
@@ -171,7 +182,11 @@ def _study(kind: StudyKind, plan: Plan, runner: Runner, source: ScenarioSource,
 def _run_into(kind: StudyKind, results_dir: ResultsDir, plan: Plan, runner: Runner,
               scenario_file: str | None, command_line: Sequence[str] | None, csv: bool,
               figures: bool) -> SweepResult:
-    """Run the study into an open results directory, keeping the manifest up to date."""
+    """Run the study into an open results directory, keeping the manifest up to date.
+
+    The tables, texts and the finished manifest are stored before any figure is
+    drawn, so a figure that fails (or a Ctrl-C while drawing) never costs a result.
+    """
     scenario_toml = results_dir.path / SCENARIO_FILE
     runner.source = ScenarioSource(str(scenario_toml))
     manifest = build_manifest(plan, results_dir.read_manifest() or {}, scenario_file,
@@ -184,7 +199,7 @@ def _run_into(kind: StudyKind, results_dir: ResultsDir, plan: Plan, runner: Runn
         summary = kind.summarize(plan, outcome.replications)
         texts = kind.texts(plan, summary) if kind.texts is not None else {}
         result = SweepResult(outcome.replications, summary, outcome.failures, texts=texts)
-        _write_final(kind, results_dir, result, csv, figures, plan)
+        _write_tables(results_dir, result, csv)
         manifest.update(status="complete", finished=now(),
                         replications_done=runner.done_counts(), failures=len(result.failures))
         add_rerun_commands(manifest, plan, runner.done_counts(), scenario_toml)
@@ -193,11 +208,14 @@ def _run_into(kind: StudyKind, results_dir: ResultsDir, plan: Plan, runner: Runn
         stored = _record_stop(results_dir, manifest, runner, exc)
         if isinstance(exc, OutputError):
             raise OutputError(f"{exc}; {stored}") from None
-        if isinstance(exc, BrokenProcessPool):
-            raise RunFailure(f"a worker process died (killed, or out of memory) while running "
-                             f"the sweep; {stored}") from None
+        if isinstance(exc, BrokenProcessPool | WorkerDied):
+            reason = str(exc) if isinstance(exc, WorkerDied) else (
+                "a worker process died (killed, or out of memory) while running the sweep")
+            raise WorkerDied(f"{reason}; {stored}") from None
         raise
     result.out = results_dir.path
+    if figures:
+        _draw_figures(kind, results_dir, result, plan, manifest)
     return result
 
 
@@ -216,9 +234,8 @@ def _record_stop(results_dir: ResultsDir, manifest: dict[str, Any], runner: Runn
             "the cause, then rerun the same command with --resume")
 
 
-def _write_final(kind: StudyKind, results_dir: ResultsDir, result: SweepResult, csv: bool,
-                 figures: bool, plan: Plan) -> None:
-    """Write the whole tables, texts (and figures) once every replication is stored."""
+def _write_tables(results_dir: ResultsDir, result: SweepResult, csv: bool) -> None:
+    """Write the whole tables and texts once every replication is stored."""
     with storing(results_dir.path):
         write_parquet(results_dir.path / "replications.parquet", result.replications)
         if csv:
@@ -226,5 +243,24 @@ def _write_final(kind: StudyKind, results_dir: ResultsDir, result: SweepResult, 
         write_csv(results_dir.path / "summary.csv", result.summary)
         for name, text in result.texts.items():
             results_dir.write_text(name, text)
-        if figures:
-            kind.figures(plan, result.summary, results_dir.path / "figures")
+
+
+def _draw_figures(kind: StudyKind, results_dir: ResultsDir, result: SweepResult, plan: Plan,
+                  manifest: dict[str, Any]) -> None:
+    """Draw the figures of a finished study; each one that fails is a one-line notice.
+
+    The results are already complete: a figure that cannot be drawn is reported
+    (and listed in the manifest as ``figure_errors``), and ``python -m sim plot``
+    can draw it again later.
+    """
+    try:
+        failed = kind.figures(plan, result.summary, results_dir.path / "figures").failed
+    except OutputError as exc:
+        failed = {"figures": str(exc)}
+    for name, reason in failed.items():
+        notice(f"figure {name} not drawn: {reason}; the tables are complete "
+               f"(redraw with: python -m sim plot {results_dir.path})")
+    if failed:
+        manifest["figure_errors"] = failed
+        with contextlib.suppress(OutputError):
+            results_dir.write_manifest(manifest)

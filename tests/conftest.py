@@ -48,3 +48,15 @@ def deterministic_scenario(**overrides: Any) -> Scenario:
 @pytest.fixture
 def scenarios_dir() -> Path:
     return SCENARIOS
+
+
+@pytest.fixture(scope="session")
+def tiny_sweep(tmp_path_factory) -> Path:
+    """A finished tiny sweep (``tests/sweeps.py``): the reference tables of the reliability
+    tests. Never change it; copy it."""
+    from sim.cli import main
+    from tests.sweeps import sweep_argv
+
+    out = tmp_path_factory.mktemp("tiny") / "study"
+    assert main(sweep_argv(out)) == 0
+    return out

@@ -278,6 +278,8 @@ def test_a_worker_that_dies_is_a_clear_error_and_keeps_what_was_stored(tmp_path,
         return real(scenario, replication, seed)
 
     monkeypatch.setattr(sim.experiments.executors, "run_replication", run)
+    # Workers normally start from a fork server, which would not see the patch above.
+    monkeypatch.setattr(sim.experiments.executors, "POOL_CONTEXT", "fork")
     out = tmp_path / "study"
     with pytest.raises(RunFailure, match="a worker process died") as info:
         run_sweep(out, jobs=2)

@@ -11,40 +11,104 @@ invariant violations exit with code 1 and name the replication and seed to rerun
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
+from types import FrameType
 
 from sim import __version__
 from sim.cli import headline, inspect, plot, run, sweep
-from sim.cli.options import Parser
-from sim.errors import RunFailure, SimulationInvariantError, UserError, one_line
+from sim.cli.options import Parser, flush_stdout
+from sim.errors import (
+    Interrupted,
+    RunFailure,
+    SimulationInvariantError,
+    StdoutError,
+    UserError,
+    one_line,
+)
 
 EXIT_USER_ERROR = 2
 EXIT_RUN_FAILED = 1
+#: What a shell reports for a process ended by SIGPIPE (``python -m sim schema | head -1``).
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
+#: Signals that stop a command cleanly (the manifest says "interrupted", workers end).
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     try:
-        args = parser().parse_args(argv)
-        return int(args.handler(args) or 0)
+        with _stop_signals_interrupt():
+            args = parser().parse_args(argv)
+            code = int(args.handler(args) or 0)
+            flush_stdout()
+            return code
+    except StdoutError as exc:
+        _drop_stdout()
+        _error(str(exc))
+        return EXIT_BROKEN_PIPE if exc.broken_pipe else EXIT_USER_ERROR
     except UserError as exc:
-        print(f"error: {one_line(str(exc))}", file=sys.stderr)
+        _error(str(exc))
         return EXIT_USER_ERROR
     except RunFailure as exc:
-        print(f"error: {one_line(str(exc))}", file=sys.stderr)
+        _error(str(exc))
         return EXIT_RUN_FAILED
     except SimulationInvariantError as exc:
-        print(f"error: model invariant violated: {one_line(str(exc))}", file=sys.stderr)
+        _error(f"model invariant violated: {exc}")
         return EXIT_RUN_FAILED
     except BrokenProcessPool:
-        print("error: a worker process died (killed, or out of memory); try fewer --jobs",
-              file=sys.stderr)
+        _error("a worker process died (killed, or out of memory); try fewer --jobs")
         return EXIT_RUN_FAILED
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+        with contextlib.suppress(OSError, ValueError):
+            if sys.stderr is not None:
+                print(f"interrupted ({signal.Signals(signum).name})", file=sys.stderr)
+        return 128 + signum
+
+
+def _error(message: str) -> None:
+    """Print ``error: MESSAGE`` as one line on stderr (if stderr can still be written)."""
+    if sys.stderr is None:  # started with stderr closed (never fall back to stdout)
+        return
+    with contextlib.suppress(OSError, ValueError):
+        print(f"error: {one_line(message)}", file=sys.stderr)
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's final flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+@contextlib.contextmanager
+def _stop_signals_interrupt() -> Iterator[None]:
+    """While a command runs, SIGTERM and SIGHUP stop it like Ctrl-C (cleanly, exit 128+N).
+
+    The first such signal raises :class:`~sim.errors.Interrupted`; the handler is then
+    back to the default, so a second one ends the process at once.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        signal.signal(signum, signal.SIG_DFL)
+        raise Interrupted(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def parser() -> Parser:

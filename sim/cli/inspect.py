@@ -6,7 +6,8 @@ import argparse
 import json
 from typing import Any
 
-from sim.cli.options import load, scenario_arguments
+from sim.cli.options import emit, json_safe, load, scenario_arguments
+from sim.errors import one_line
 
 
 def add_parsers(sub: Any) -> None:
@@ -27,7 +28,7 @@ def add_parsers(sub: Any) -> None:
 
 def show_scenario(args: argparse.Namespace) -> int:
     """Print the resolved scenario as JSON."""
-    print(json.dumps(load(args).scenario.model_dump(mode="json"), indent=2))
+    emit(json.dumps(load(args).scenario.model_dump(mode="json"), indent=2))
     return 0
 
 
@@ -35,7 +36,7 @@ def show_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of scenario files."""
     from sim.scenario.schema import Scenario
 
-    print(json.dumps(Scenario.model_json_schema(), indent=2))
+    emit(json.dumps(Scenario.model_json_schema(), indent=2))
     return 0
 
 
@@ -45,19 +46,20 @@ def show_bound(args: argparse.Namespace) -> int:
 
     bound = chain_bound(load(args).scenario)
     if args.json:
-        print(json.dumps(bound.as_dict(), indent=2))
+        emit(json.dumps(json_safe(bound.as_dict()), indent=2, allow_nan=False))
         return 0
-    print(f"{args.scenario}, from the parameters alone (Mt/yr; weather, queues ignored)\n")
-    print("(a) Physical capacity: every stage at its long-run rate, contracts ignored")
+    emit(f"{one_line(args.scenario)}, from the parameters alone "
+         "(Mt/yr; weather, queues ignored)\n")
+    emit("(a) Physical capacity: every stage at its long-run rate, contracts ignored")
     for stage, limit in bound.stages().items():
         mark = "  <- binds" if stage == bound.capacity_binding else ""
-        print(f"  {stage:<36} {limit:8.2f}{mark}")
-    print(f"  {'capacity':<36} {bound.capacity_mt_per_year:8.2f}\n")
-    print("(b) Expected deliverable under the scenario's nomination and allowance")
+        emit(f"  {stage:<36} {limit:8.2f}{mark}")
+    emit(f"  {'capacity':<36} {bound.capacity_mt_per_year:8.2f}\n")
+    emit("(b) Expected deliverable under the scenario's nomination and allowance")
     for term, limit in bound.deliverable_terms().items():
         mark = "  <- binds" if term == bound.deliverable_binding else ""
-        print(f"  {term:<36} {limit:8.2f}{mark}")
-    print(f"  {'deliverable':<36} {bound.deliverable_mt_per_year:8.2f}")
-    print(f"  (nomination {bound.nomination_mt_per_year:.2f} + diverted "
-          f"{bound.expected_diverted_mt_per_year:.2f} averaged over Russian-route states)")
+        emit(f"  {term:<36} {limit:8.2f}{mark}")
+    emit(f"  {'deliverable':<36} {bound.deliverable_mt_per_year:8.2f}")
+    emit(f"  (nomination {bound.nomination_mt_per_year:.2f} + diverted "
+         f"{bound.expected_diverted_mt_per_year:.2f} averaged over Russian-route states)")
     return 0

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import math
 import re
+import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from sim.errors import ScenarioError, UserError
+from sim.errors import ScenarioError, StdoutError, UserError
 from sim.experiments.jobs import default_jobs
 
 if TYPE_CHECKING:
@@ -31,6 +34,38 @@ def _option_message(message: str) -> str:
         option = match.group(1).split("/")[-1]
         return f"{option} = {match.group(2)}: {match.group(3)}"
     return message.removeprefix("argument ")
+
+def emit(text: str = "") -> None:
+    """Print a line of a command's answer; a closed pipe or a full device is a StdoutError."""
+    if sys.stdout is None:  # started with stdout closed
+        raise StdoutError(OSError(errno.EBADF, "standard output is closed"))
+    try:
+        print(text)
+    except OSError as exc:
+        raise StdoutError(exc) from None
+    except ValueError:  # stdout closed by the caller
+        raise StdoutError(OSError(errno.EBADF, "standard output is closed")) from None
+
+def flush_stdout() -> None:
+    """Flush what the command printed, so a failure to write shows while it can be reported."""
+    if sys.stdout is None:  # started with stdout closed: nothing was printed
+        return
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        raise StdoutError(exc) from None
+    except ValueError:  # stdout closed by the caller: nothing left to flush
+        pass
+
+def json_safe(value: Any) -> Any:
+    """Replace NaN and infinities (undefined statistics) by None so the JSON is valid."""
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 def scenario_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", help="scenario TOML file")

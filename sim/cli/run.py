@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import time
 from typing import Any
 
-from sim.cli.options import check_jobs, load, non_negative_int, positive_int, scenario_arguments
+from sim.cli.options import (
+    check_jobs,
+    emit,
+    json_safe,
+    load,
+    non_negative_int,
+    positive_int,
+    scenario_arguments,
+)
 from sim.experiments.jobs import default_jobs
 
 
@@ -54,18 +61,7 @@ def handle(args: argparse.Namespace) -> int:
         "wall_time_s": time.perf_counter() - started,
     }
     if args.json:
-        print(json.dumps(json_safe(report), indent=2, allow_nan=False))
+        emit(json.dumps(json_safe(report), indent=2, allow_nan=False))
     else:
-        print(run_table(report))
+        emit(run_table(report))
     return 0
-
-
-def json_safe(value: Any) -> Any:
-    """Replace NaN and infinities (undefined statistics) by None so the JSON is valid."""
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value

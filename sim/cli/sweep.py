@@ -11,13 +11,14 @@ from typing import Any
 
 from sim.cli.options import (
     check_jobs,
+    emit,
     load,
     non_negative_int,
     positive_float,
     positive_int,
     scenario_arguments,
 )
-from sim.errors import NO_VALUE, ScenarioError
+from sim.errors import NO_VALUE, ScenarioError, one_line
 
 
 def add_parsers(sub: Any) -> None:
@@ -73,11 +74,12 @@ def handle(args: argparse.Namespace) -> int:
                    figures=not args.no_figures, progress=True,
                    command_line=["python", "-m", "sim", *sys.argv[1:]])
     paths = args.params or [p.path for p in loaded.scenario.sweep.parameters]
-    print(sweep_table(result.summary, [c for c in result.summary.columns if c in paths]))
-    print(f"\nResults in {result.out}/ (summary.csv, replications.parquet, figures/)")
+    emit(sweep_table(result.summary, [c for c in result.summary.columns if c in paths]))
+    emit(f"\nResults in {one_line(str(result.out))}/ (summary.csv, replications.parquet, "
+         "figures/)")
     if result.failures:
-        print(f"{len(result.failures)} replications failed; see {result.out}/failures.json",
-              file=sys.stderr)
+        print(f"{len(result.failures)} replications failed; see "
+              f"{one_line(str(result.out))}/failures.json", file=sys.stderr)
         return 1
     return 0
 
@@ -104,6 +106,12 @@ def check_run_options(args: argparse.Namespace) -> None:
                             "interrupted sweep)")
     if args.scheduler and args.executor != "dask":
         raise ScenarioError("--scheduler", "", args.scheduler, "needs --executor dask")
+    if args.scheduler:
+        from sim.experiments.executors import scheduler_problem
+
+        problem = scheduler_problem(args.scheduler)
+        if problem is not None:
+            raise ScenarioError("--scheduler", "", args.scheduler, problem)
     check_jobs(args)
 
 def default_out(name: str) -> Path:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sim import __version__
+from sim.errors import OutputError
 from sim.experiments.plan import Plan, Point, sha256
 from sim.scenario.toml_io import toml_value
 
@@ -84,3 +85,43 @@ def rerun_command(point: Point, scenario_toml: Path | None, replications: int) -
 def now() -> str:
     """Return the current UTC time, to the second."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+#: Keys a manifest must hold, with their types (``parameters`` and ``points`` only for
+#: redrawing figures); anything else the manifest holds is informative.
+_REQUIRED: dict[str, type] = {"sweep_id": str, "status": str}
+_FOR_PLOT: dict[str, type] = {"scenario": dict, "parameters": list, "points": list}
+_OPTIONAL: dict[str, type] = {"scenario": dict, "started": str, "command_lines": list}
+
+
+def check_manifest(manifest: Any, file: Path, for_plot: bool = False) -> dict[str, Any]:
+    """Return ``manifest`` if it has the keys and types this program reads; else refuse.
+
+    A manifest written by hand, by another program or cut short is an
+    :class:`~sim.errors.OutputError` naming the file and the first key that is wrong.
+    """
+    def refuse(problem: str) -> OutputError:
+        return OutputError(f"{file}: not a manifest this program can use ({problem})")
+
+    if not isinstance(manifest, dict):
+        raise refuse("not a JSON object")
+    needed = {**_REQUIRED, **(_FOR_PLOT if for_plot else {})}
+    for key, kind in {**needed, **_OPTIONAL}.items():
+        if key not in manifest:
+            if key in needed:
+                raise refuse(f"no {key!r}")
+            continue
+        if not isinstance(manifest[key], kind):
+            raise refuse(f"{key!r} is {type(manifest[key]).__name__}, not {kind.__name__}")
+    if "scenario" in manifest and not isinstance(manifest["scenario"].get("name"), str):
+        raise refuse("'scenario' has no name")
+    lines = manifest.get("command_lines", [])
+    if not all(isinstance(line, list) and all(isinstance(a, str) for a in line)
+               for line in lines):
+        raise refuse("'command_lines' is not a list of command lines")
+    if for_plot:
+        parameters = manifest["parameters"]
+        if not 1 <= len(parameters) <= 2 or not all(
+                isinstance(p, dict) and isinstance(p.get("path"), str) for p in parameters):
+            raise refuse("'parameters' is not one or two swept fields")
+    return manifest

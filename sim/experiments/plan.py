@@ -25,6 +25,7 @@ import numpy as np
 
 from sim.analysis.stats import half_width
 from sim.errors import NO_VALUE, ScenarioError
+from sim.scenario import budget
 from sim.scenario.build import with_overrides
 from sim.scenario.grid import sweep_grid
 from sim.scenario.headline import headline_points
@@ -37,6 +38,9 @@ PRECISION_COLUMN = "transcaspian_mt_per_year"
 #: Most replications one sweep may hold: each is a ~3 kB row kept in memory until the
 #: tables are written, so this is ~3 GB.
 MAX_SWEEP_REPLICATIONS = 1_000_000
+#: Finest precision a sweep may ask for (Mt/yr): one tonne a year, the model's own
+#: accounting tolerance (the mass balance closes to 1 t).
+MIN_PRECISION_MT_PER_YEAR = 1e-6
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,10 @@ class Plan:
             hw = half_width([values_by_rep[k] for k in range(n)])
             if hw <= self.precision_mt_per_year or n >= self.max_replications:
                 return n, True
-            grow = math.ceil(n * (hw / self.precision_mt_per_year) ** 2 * 1.1)
+            ratio = hw / self.precision_mt_per_year
+            wanted = n * ratio * ratio * 1.1  # may be inf (not an OverflowError, as ** is)
+            grow = self.max_replications if not wanted < self.max_replications \
+                else math.ceil(wanted)
             n = min(self.max_replications, max(n + self.min_replications // 2, grow))
 
 def plan_sweep(base: Scenario, parameters: Mapping[str, Sequence[Any]] | None = None,
@@ -136,6 +143,15 @@ def plan_sweep(base: Scenario, parameters: Mapping[str, Sequence[Any]] | None = 
         with_overrides(base, {"sweep.replications": replications}, "--replications")
     if seed is not None:
         with_overrides(base, {"run.seed": seed}, "--seed")
+    precision = (precision_mt_per_year if precision_mt_per_year is not None
+                 else (None if replications else settings.precision_mt_per_year))
+    if precision is not None and not precision >= MIN_PRECISION_MT_PER_YEAR:
+        raise ScenarioError("--precision" if precision_mt_per_year is not None else "[sweep]",
+                            "" if precision_mt_per_year is not None
+                            else "sweep.precision_mt_per_year", precision,
+                            f"finer than the model's own accounting (the mass balance closes "
+                            f"to 1 t, {MIN_PRECISION_MT_PER_YEAR:g} Mt/yr); ask for at least "
+                            f"{MIN_PRECISION_MT_PER_YEAR:g}")
     root_seed = base.run.seed if seed is None else seed
     grid = sweep_grid(base, list(parameters.items()), where, in_table)
     points = tuple(
@@ -145,9 +161,7 @@ def plan_sweep(base: Scenario, parameters: Mapping[str, Sequence[Any]] | None = 
     plan = Plan(
         base=base, parameters=tuple((p, tuple(v)) for p, v in parameters.items()),
         points=points, seed=root_seed, common_random_numbers=common_random_numbers,
-        replications=replications or settings.replications,
-        precision_mt_per_year=(precision_mt_per_year if precision_mt_per_year is not None
-                               else (None if replications else settings.precision_mt_per_year)),
+        replications=replications or settings.replications, precision_mt_per_year=precision,
         min_replications=settings.min_replications, max_replications=settings.max_replications)
     _check_size(plan, "--precision" if precision_mt_per_year else
                 "--replications" if replications else "[sweep]")
@@ -205,6 +219,13 @@ def _check_size(plan: Plan, where: str) -> None:
                             f"at most {MAX_SIMULATED_YEARS_PER_RUN:,} (about 0.02 s of CPU each, "
                             "~6 core-hours): use fewer points, replications or a shorter "
                             "horizon")
+    events = sum(budget.expected_events_per_run(p.scenario, per_point) for p in plan.points)
+    if events > budget.MAX_EVENTS_PER_RUN:
+        raise ScenarioError(where, "sweep size", NO_VALUE,
+                            f"{shown} is about {budget.count(events)} events; a sweep may make "
+                            f"at most {budget.count(budget.MAX_EVENTS_PER_RUN)} (~9 core-hours): "
+                            "use fewer points, "
+                            "replications or a shorter horizon")
 
 def _independent_seed(seed: int, point: int) -> int:
     """Return a point's own root seed when common random numbers are off."""

@@ -5,7 +5,7 @@ Layout::
     DIR/manifest.json            what was run (resolved scenario, hash, seeds, command, times,
                                  and a command that reruns each point)
     DIR/scenario.toml            the resolved scenario the points were derived from
-    DIR/parts/*.parquet          replications as they complete (one file per chunk)
+    DIR/parts/*.parquet          replications as they complete (one file per chunk, labelled)
     DIR/replications.parquet     every replication, sorted by point and replication
     DIR/replications.csv         the same, on request (--csv)
     DIR/summary.csv              one row per point: mean, CI, P5/P50/P95 of every KPI
@@ -15,35 +15,46 @@ Layout::
 
 Every file is written to a temporary name in the same directory, flushed to disk
 and renamed into place, so a killed sweep leaves only whole files (and perhaps a
-stray ``.*.tmp``, removed on resume). An exclusive ``flock`` on ``DIR/.lock``,
-taken before anything in the directory is examined, keeps a second sweep out of
-a directory that one is writing. Any failure to write (read-only, disk full)
-is an :class:`~sim.errors.OutputError` naming the file; files already stored
-are never touched by a failed write.
+stray ``.*.tmp``, removed on resume). An exclusive lock on ``DIR/.lock``
+(:mod:`sim.experiments.lock`), taken before anything in the directory is
+examined, keeps a second sweep out of a directory that one is writing; it
+belongs to the command alone, so a killed sweep's lock is free for
+``--resume``. Any failure to write (read-only, disk full) is an
+:class:`~sim.errors.OutputError` naming the file; files already stored are
+never touched by a failed write.
+
+Each part carries its sweep id, point, replications and seed
+(:mod:`sim.experiments.parts`); on resume a part that is not this sweep's is
+renamed ``*.foreign`` and its replications run again, never mixed in. The
+manifest is checked for the keys and types this program reads before it is used.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import pandas as pd
+import pyarrow.parquet as pq
 
-from sim.errors import OutputError
+from sim.errors import OutputError, notice, one_line, show_value
+from sim.experiments.lock import LOCK, SweepLock
+from sim.experiments.manifest import check_manifest
+from sim.experiments.parts import PartLabel, part_problem, part_table, read_part
 
 MANIFEST = "manifest.json"
 PARTS = "parts"
-LOCK = ".lock"
 FAILURES = "failures.json"
 UNREADABLE = ".unreadable"
+FOREIGN = ".foreign"
+#: Longest file name and path most file systems allow (bytes).
+NAME_MAX, PATH_MAX = 255, 4096
 
 
 def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
@@ -112,10 +123,10 @@ class ResultsDir:
     and never a file someone else put there meanwhile.
     """
 
-    def __init__(self, path: Path, created_dirs: list[Path], lock_fd: int,
+    def __init__(self, path: Path, sweep_id: str, created_dirs: list[Path], lock: SweepLock,
                  lock_created: bool) -> None:
-        self.path, self._created_dirs, self._lock_fd = path, created_dirs, lock_fd
-        self._lock_created = lock_created
+        self.path, self.sweep_id = path, sweep_id
+        self._created_dirs, self._lock, self._lock_created = created_dirs, lock, lock_created
         self._written: set[Path] = set()
 
     @property
@@ -129,19 +140,21 @@ class ResultsDir:
         """Create or reopen ``path`` for the sweep ``sweep_id``; refuse any other sweep's.
 
         The lock is taken first, so the checks that follow cannot race with
-        another sweep starting on the same directory.
+        another sweep starting on the same directory. On ``--resume``, the lock of
+        a sweep that was killed is taken over with a one-line notice.
         """
         path = resolve_out(out)
-        if path.exists() and not path.is_dir():
+        if _exists(path) and not path.is_dir():
             raise OutputError(f"{path}: exists and is not a directory; choose another --out")
-        if resume and not path.exists():
+        if resume and not _exists(path):
             raise OutputError(f"{path}: nothing to resume (no such directory)")
         created_dirs = _make_directory(path)
         lock_created = not (path / LOCK).exists()
         try:
-            lock_fd = _lock(path)
+            lock = SweepLock.take(path, resume)
         except BaseException:
-            _undo(path, created_dirs, lock_created=False, parts_created=False)
+            _undo(path, created_dirs, lock_created=lock_created and not (path / LOCK).exists(),
+                  parts_created=False)
             raise
         try:
             parts_created = False
@@ -151,14 +164,19 @@ class ResultsDir:
                     _remove_temporaries(path)
                     parts_created = not (path / PARTS).exists()
                     (path / PARTS).mkdir(exist_ok=True)
-                    _note_holder(lock_fd)
             except BaseException:
                 _undo(path, created_dirs, lock_created, parts_created)
                 raise
-            yield cls(path, created_dirs, lock_fd, lock_created)
+            gone = lock.abandoned_by()
+            if resume and gone is not None:
+                how = ("is gone, but processes it left behind still held its lock; taking "
+                       "the lock over" if lock.taken_over else "ended without releasing its "
+                       "lock; taking the lock")
+                notice(f"{path}: the sweep that was writing here ({gone.text}) {how} (now "
+                       f"pid {os.getpid()}) and resuming")
+            yield cls(path, sweep_id, created_dirs, lock, lock_created)
         finally:
-            fcntl.flock(lock_fd, fcntl.LOCK_UN)
-            os.close(lock_fd)
+            lock.release()
 
     def read_manifest(self) -> dict[str, Any] | None:
         """Return the stored manifest, if any."""
@@ -186,25 +204,53 @@ class ResultsDir:
         """File name of the part holding replications ``first..last`` of ``point``."""
         return self.path / PARTS / f"point-{point:04d}-reps-{first:06d}-{last:06d}.parquet"
 
-    def store_part(self, point: int, replications: list[int], frame: pd.DataFrame) -> None:
-        """Store one chunk's rows as a part file."""
+    def store_part(self, point: int, seed: int, replications: list[int],
+                   frame: pd.DataFrame) -> None:
+        """Store one chunk's rows as a part file labelled with this sweep, point and seed."""
+        table = part_table(frame, PartLabel(self.sweep_id, point, tuple(replications), seed))
         with storing(self.path):
-            write_parquet(self.part_path(point, min(replications), max(replications)), frame)
+            atomic_write(self.part_path(point, min(replications), max(replications)),
+                         lambda handle: pq.write_table(table, handle))
 
-    def stored_parts(self) -> pd.DataFrame | None:
-        """Every replication stored in parts so far (None if there are none).
+    def stored_parts(self, points: Mapping[int, tuple[int, dict[str, Any]]],
+                     columns: Sequence[str]) -> pd.DataFrame | None:
+        """Every replication stored in parts of this sweep so far (None if there are none).
 
-        A part that cannot be read (it should not happen: parts are written
-        atomically) is renamed ``*.unreadable`` and its replications run again.
+        ``points`` maps each point to its seed and swept values and ``columns`` are
+        the columns of a part. A part that cannot be read (it should not happen:
+        parts are written atomically) is renamed ``*.unreadable``, and one that
+        belongs elsewhere (another sweep, seed or point; see
+        :func:`~sim.experiments.parts.part_problem`) ``*.foreign``, each with a
+        one-line notice; their replications run again.
         """
-        frames = []
+        frames: list[pd.DataFrame] = []
+        stored: dict[int, set[int]] = {}
         for file in sorted((self.path / PARTS).glob("point-*.parquet")):
             try:
-                frames.append(pd.read_parquet(file))
-            except (OSError, ValueError):
-                with storing(self.path):
-                    file.rename(file.with_name(file.name + UNREADABLE))
+                frame, label = read_part(file)
+            except (OSError, ValueError) as exc:
+                self._set_aside(file, UNREADABLE, f"unreadable ({one_line(str(exc))[:80]})")
+                continue
+            problem = part_problem(file, frame, label, self.sweep_id, points, columns, stored)
+            if problem is not None:
+                self._set_aside(file, FOREIGN, problem)
+                continue
+            assert label is not None
+            stored.setdefault(label.point, set()).update(label.replications)
+            frames.append(frame)
         return pd.concat(frames, ignore_index=True) if frames else None
+
+    def _set_aside(self, file: Path, suffix: str, why: str) -> None:
+        """Rename a part that will not be used to ``NAME<suffix>`` and say so."""
+        target = file.with_name(file.name + suffix)
+        number = 1
+        while target.exists():
+            number += 1
+            target = file.with_name(f"{file.name}{suffix}.{number}")
+        with storing(self.path):
+            file.rename(target)
+        notice(f"{file}: set aside as {target.name}, not used: {why}; its replications "
+               "run again")
 
     def holds_results(self) -> bool:
         """Whether any replication or failure has been stored."""
@@ -236,9 +282,26 @@ def resolve_out(out: str | Path) -> Path:
     if "\x00" in text:
         raise OutputError(f"--out: {text!r}: a directory name cannot contain a NUL byte")
     try:
-        return Path(os.path.realpath(text))
+        path = Path(os.path.realpath(text))
     except (OSError, ValueError) as exc:
         raise OutputError(f"--out: {text!r}: not a usable directory name ({exc})") from None
+    longest = max(path.parts, key=lambda part: len(os.fsencode(part)))
+    if len(os.fsencode(longest)) > NAME_MAX:
+        raise OutputError(f"--out: {show_value(text)}: a folder name of "
+                          f"{len(os.fsencode(longest)):,} bytes ({show_value(longest, 40)}); "
+                          f"names may be at most {NAME_MAX} bytes")
+    if len(os.fsencode(str(path))) > PATH_MAX:
+        raise OutputError(f"--out: {show_value(text)}: a path of {len(os.fsencode(str(path))):,} "
+                          f"bytes; paths may be at most {PATH_MAX} bytes")
+    return path
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; a name the system cannot look up is an OutputError."""
+    try:
+        return path.exists()
+    except OSError as exc:
+        raise OutputError(f"{path}: not a usable directory name ({exc.strerror})") from None
 
 
 def read_manifest(path: Path) -> dict[str, Any] | None:
@@ -248,11 +311,9 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
         return None
     try:
         manifest = json.loads(file.read_text())
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise OutputError(f"{file}: unreadable manifest ({exc})") from None
-    if not isinstance(manifest, dict):
-        raise OutputError(f"{file}: unreadable manifest (not a JSON object)")
-    return manifest
+    return check_manifest(manifest, file)
 
 
 def _make_directory(path: Path) -> list[Path]:
@@ -280,39 +341,6 @@ def _make_directory(path: Path) -> list[Path]:
         raise OutputError(f"{path}: cannot create the results directory "
                           f"({exc.strerror or exc})") from None
     return created
-
-
-def _lock(path: Path) -> int:
-    """Take the directory's exclusive lock; refuse if another sweep holds it."""
-    lock_file = path / LOCK
-    try:
-        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write results here ({exc.strerror})") from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = _read_holder(fd)
-        os.close(fd)
-        raise OutputError(f"{path}: another sweep is writing to this directory ({holder}); "
-                          "wait for it to finish or choose another --out") from None
-    return fd
-
-
-def _note_holder(fd: int) -> None:
-    """Write who holds the lock into the lock file (once the directory is accepted)."""
-    note = f"pid {os.getpid()}, since {datetime.now(UTC).isoformat(timespec='seconds')}"
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, note.encode(), 0)
-
-
-def _read_holder(fd: int) -> str:
-    """Who holds the lock, as noted in the lock file."""
-    try:
-        note = os.pread(fd, 200, 0).decode(errors="replace").strip()
-    except OSError:
-        note = ""
-    return note or "process unknown"
 
 
 def _check_reuse(path: Path, sweep_id: str, resume: bool) -> None:
@@ -350,7 +378,7 @@ def _holds_nothing(path: Path) -> bool:
 
 #: Files a sweep writes in its results directory (temporaries are ``.NAME.XXXXXXXX.tmp``).
 _OWN_FILES = re.compile(r"manifest\.json|scenario\.toml|failures\.json|summary\.csv"
-                        r"|replications\.(parquet|csv)")
+                        r"|replications\.(parquet|csv)|lock")
 _OWN_PARTS = re.compile(r"point-\d{4}-reps-\d{6}-\d{6}\.parquet")
 _OWN_FIGURES = re.compile(r"[a-z0-9_]+\.(png|svg)")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shlex
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,7 +69,8 @@ class Runner:
         """Run until every point has its replications; return the table (sorted)."""
         if results_dir is not None:
             self._load(results_dir)
-        bar = tqdm(total=0, unit="rep", disable=None if self.progress else True,
+        shown = self.progress and sys.stderr is not None  # no bar when stderr is closed
+        bar = tqdm(total=0, unit="rep", disable=None if shown else True,
                    desc=f"{len(self.plan.points)} points")
         with contextlib.ExitStack() as stack:
             stack.callback(bar.close)
@@ -135,7 +137,7 @@ class Runner:
         point = self.plan.points[chunk.point]
         rows = [{"point": point.index, **point.values, **r.as_dict()} for r in results]
         if results_dir is not None and rows:
-            results_dir.store_part(point.index, [r.replication for r in results],
+            results_dir.store_part(point.index, chunk.seed, [r.replication for r in results],
                                    pd.DataFrame(rows))
         for row in rows:
             self.rows[point.index][row["replication"]] = row
@@ -150,7 +152,9 @@ class Runner:
                                    f.seed, f.error, self.rerun_replication(f))
 
     def _load(self, results_dir: ResultsDir) -> None:
-        stored = results_dir.stored_parts()
+        stored = results_dir.stored_parts(
+            {p.index: (p.seed, p.values) for p in self.plan.points},
+            ["point", *self.plan.paths, *result_columns()])
         if stored is None:
             return
         for row in stored.to_dict("records"):

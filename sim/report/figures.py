@@ -12,22 +12,33 @@
 Figures are built as :class:`matplotlib.figure.Figure` objects without pyplot,
 so drawing needs no backend and never opens a window; a notebook displays the
 returned figures as usual.
+
+Each figure is drawn on its own: one that cannot be drawn (odd values, a
+folder that cannot be written) is reported in one line and the others are
+still drawn. Text from the user (the scenario name, swept strings) is shown
+literally: control characters escaped and ``$`` not read as mathtext.
+:func:`redraw` checks what it reads (the manifest, ``summary.csv``) and refuses
+a file it cannot use in one line.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.errors import UserError
-from sim.experiments.results_dir import atomic_write, read_manifest
+from sim.errors import OutputError, UserError, one_line
+from sim.experiments.manifest import check_manifest
+from sim.experiments.results_dir import MANIFEST, atomic_write, read_manifest
 from sim.model.results import TARGET_HIGH_MT_PER_YEAR, TARGET_LOW_MT_PER_YEAR, TIME_SHARE_FIELDS
+from sim.report.summary import read_summary
 
 LABELS = {
     "russian_route.disruption.probability":
@@ -49,20 +60,83 @@ def label(path: str) -> str:
     return LABELS.get(path, path)
 
 
-def draw_figures(summary: pd.DataFrame, paths: list[str], scenario_name: str,
-                 folder: Path) -> list[Path]:
-    """Draw every figure for a sweep summary into ``folder``; return the files written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    figures = {"capacity_curve": capacity_curve(summary, paths, scenario_name),
-               "p_reach": p_reach(summary, paths, scenario_name),
-               "volumes": volumes(summary, paths, scenario_name),
-               "binding": binding(summary, paths, scenario_name)}
+FigureMaker = Callable[[pd.DataFrame, list[str], str], Figure]
+
+
+@dataclass
+class Drawn:
+    """What :func:`draw_figures` did: the files written, and each figure that failed, why."""
+
+    written: list[Path] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def figure_makers(paths: list[str]) -> dict[str, FigureMaker]:
+    """The figures of a sweep over ``paths``, by file name."""
+    makers: dict[str, FigureMaker] = {"capacity_curve": capacity_curve, "p_reach": p_reach,
+                                      "volumes": volumes, "binding": binding}
     if len(paths) == 2:
-        figures["heatmap"] = heatmap(summary, paths, scenario_name)
-    written = []
-    for name, fig in figures.items():
-        written += save_figure(fig, folder / name)
-    return written
+        makers["heatmap"] = heatmap
+    return makers
+
+
+def draw_figures(summary: pd.DataFrame, paths: list[str], scenario_name: str,
+                 folder: Path) -> Drawn:
+    """Draw every figure for a sweep summary into ``folder``, each on its own.
+
+    A figure that cannot be drawn is listed in :attr:`Drawn.failed` and the others
+    are still drawn; a folder that cannot be written (a file, read-only, full) is
+    an :class:`~sim.errors.OutputError`, as it would fail every figure alike.
+    """
+    _make_folder(folder)
+    shown = _literal_text(summary, paths)
+    title = literal(scenario_name)
+    drawn = Drawn()
+    for name, make in figure_makers(paths).items():
+        try:
+            fig = make(shown, paths, title)
+            images = [(folder / f"{name}.{ext}", _saver(fig, ext)) for ext in ("png", "svg")]
+        except Exception as exc:  # a figure's own failure must not cost the others
+            drawn.failed[name] = f"{type(exc).__name__}: {exc}"
+            continue
+        for path, save in images:
+            try:
+                atomic_write(path, save)
+            except OSError as exc:
+                raise OutputError(f"{path}: cannot write the figure "
+                                  f"({exc.strerror or exc})") from None
+            except Exception as exc:  # rendering (text layout, mathtext) happens on save
+                drawn.failed[name] = f"{type(exc).__name__}: {exc}"
+                break
+            drawn.written.append(path)
+    return drawn
+
+
+def literal(text: str) -> str:
+    """User text as a figure shows it: control characters escaped, ``$`` not mathtext."""
+    return one_line(text).replace("$", r"\$")
+
+
+def _literal_text(summary: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
+    """The summary with swept strings made literal (tick labels and legends show them)."""
+    text_columns = [p for p in paths if p in summary and summary[p].dtype == object]
+    if not text_columns:
+        return summary
+    shown = summary.copy()
+    for column in text_columns:
+        shown[column] = shown[column].map(lambda v: literal(v) if isinstance(v, str) else v)
+    return shown
+
+
+def _make_folder(folder: Path) -> None:
+    """Create the figures folder, or say in one line why it cannot be."""
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder}: exists and is not a directory; figures cannot be drawn")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot create the figures folder "
+                          f"({exc.strerror or exc})") from None
 
 
 def save_figure(fig: Figure, stem: Path) -> list[Path]:
@@ -83,16 +157,24 @@ def _saver(fig: Figure, ext: str) -> Callable[[BinaryIO], None]:
     return save
 
 
-def redraw(results_dir: Path) -> list[Path]:
-    """Redraw the figures of a results directory from its summary and manifest."""
+def redraw(results_dir: Path) -> Drawn:
+    """Redraw the figures of a results directory from its summary and manifest.
+
+    Both are checked first (:func:`~sim.experiments.manifest.check_manifest`,
+    :func:`~sim.report.summary.read_summary`); a file that cannot be used is an
+    :class:`~sim.errors.OutputError` naming it.
+    """
+    if not results_dir.is_dir():
+        raise UserError(f"{results_dir}: no such results directory")
     manifest = read_manifest(results_dir)
     summary_file = results_dir / "summary.csv"
     if manifest is None or not summary_file.exists():
         raise UserError(f"{results_dir}: not a finished sweep (needs manifest.json and "
                         "summary.csv)")
+    check_manifest(manifest, results_dir / MANIFEST, for_plot=True)
     paths = [p["path"] for p in manifest["parameters"]]
-    return draw_figures(pd.read_csv(summary_file), paths, manifest["scenario"]["name"],
-                        results_dir / "figures")
+    summary = read_summary(summary_file, paths, len(manifest["points"]))
+    return draw_figures(summary, paths, manifest["scenario"]["name"], results_dir / "figures")
 
 
 def _series(summary: pd.DataFrame, paths: list[str]) -> Iterator[tuple[str | None, pd.DataFrame]]:
@@ -101,8 +183,16 @@ def _series(summary: pd.DataFrame, paths: list[str]) -> Iterator[tuple[str | Non
         yield None, summary
         return
     for value, rows in summary.groupby(paths[1], sort=False):
-        shown = f"{value:g}" if isinstance(value, float) else str(value)
-        yield f"{paths[1].rsplit('.', 1)[-1]} = {shown}", rows
+        yield f"{paths[1].rsplit('.', 1)[-1]} = {_tick(value)}", rows
+
+
+def _tick(value: object) -> str:
+    """A swept value as a label: numbers shortly, booleans as in TOML, text as given."""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | int | np.number):
+        return f"{value:g}"
+    return str(value)
 
 
 def _legend(ax: Axes, paths: list[str]) -> None:
@@ -238,13 +328,14 @@ def binding(summary: pd.DataFrame, paths: list[str], scenario_name: str) -> Figu
 
 def heatmap(summary: pd.DataFrame, paths: list[str], scenario_name: str) -> Figure:
     """Probability of reaching 6.5 Mt/yr over a two-field grid."""
-    grid = summary.pivot(index=paths[1], columns=paths[0], values="reaches_6_5_mean")
+    grid = summary.pivot_table(index=paths[1], columns=paths[0], values="reaches_6_5_mean",
+                               aggfunc="mean", sort=False, dropna=False)
     fig = Figure(figsize=(8, 5))
     ax = fig.subplots()
-    image = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", vmin=0, vmax=1,
-                      cmap="viridis")
-    ax.set_xticks(range(len(grid.columns)), [f"{v:g}" for v in grid.columns], rotation=45)
-    ax.set_yticks(range(len(grid.index)), [f"{v:g}" for v in grid.index])
+    image = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", vmin=0,
+                      vmax=1, cmap="viridis")
+    ax.set_xticks(range(len(grid.columns)), [_tick(v) for v in grid.columns], rotation=45)
+    ax.set_yticks(range(len(grid.index)), [_tick(v) for v in grid.index])
     cells = grid.to_numpy()
     for r, c in itertools.product(range(cells.shape[0]), range(cells.shape[1])):
         value = cells[r, c]

@@ -10,12 +10,14 @@ probability) with a Wilson interval and no percentiles.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from sim.analysis.bound import chain_bound
 from sim.analysis.stats import Values, half_width, summarize
+from sim.errors import OutputError
 from sim.experiments.plan import PRECISION_COLUMN, Plan, Point
 from sim.model.invariants import MASS_BALANCE_TOLERANCE_T
 from sim.model.results import (
@@ -189,7 +191,12 @@ def summarize_points(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
         row["reaches_6_5_note"] = notes.get("reaches_6_5", "")
         rows.append(row)
         previous = group
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    missing = [c for c in required_columns(plan.paths) if c not in table.columns]
+    if not missing:
+        return table
+    empty = pd.DataFrame(float("nan"), index=table.index, columns=missing)
+    return pd.concat([table, empty], axis=1)  # no statistics at all: every point failed
 
 
 def _paired_difference(group: pd.DataFrame, previous: pd.DataFrame | None, plan: Plan,
@@ -205,3 +212,36 @@ def _paired_difference(group: pd.DataFrame, previous: pd.DataFrame | None, plan:
     return {"transcaspian_mt_per_year_delta_mean": float(diff.mean()),
             "transcaspian_mt_per_year_delta_sd": float(diff.std(ddof=1)),
             "transcaspian_mt_per_year_delta_ci95_half_width": half_width(diff.to_numpy())}
+
+
+def required_columns(paths: list[str]) -> list[str]:
+    """Columns every ``summary.csv`` of a sweep over ``paths`` holds (figures read them)."""
+    stats = [f"{output.name}_{stat}" for output in output_fields() if output.kind != "id"
+             for stat in stats_of(output)]
+    return ["point", *paths, "replications", *stats, "capacity_mt_per_year"]
+
+
+def read_summary(file: Path, paths: list[str], points: int) -> pd.DataFrame:
+    """Read a sweep's ``summary.csv`` and check it: columns, numbers, one row per point.
+
+    A file that is empty, cut short, not CSV or from another program is an
+    :class:`~sim.errors.OutputError` naming it and what is wrong.
+    """
+    try:
+        table = pd.read_csv(file)
+    except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError,
+            pd.errors.EmptyDataError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc).strip().splitlines()[0]
+        raise OutputError(f"{file}: unreadable sweep summary ({reason})") from None
+    missing = [c for c in required_columns(paths) if c not in table.columns]
+    if missing:
+        shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3
+                                          else "")
+        raise OutputError(f"{file}: not a summary of this sweep (no column {shown})")
+    numeric = [c for c in required_columns([]) if not pd.api.types.is_numeric_dtype(table[c])]
+    if numeric:
+        raise OutputError(f"{file}: column {numeric[0]} holds text where numbers belong")
+    if len(table) != points or table["point"].tolist() != list(range(points)):
+        raise OutputError(f"{file}: holds {len(table)} rows for the {points} points of the "
+                          "sweep (cut short or edited)")
+    return table

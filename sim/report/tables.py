@@ -1,11 +1,18 @@
-"""Text tables for the terminal: the ``run`` report and the ``sweep`` summary."""
+"""Text tables for the terminal: the ``run`` report and the ``sweep`` summary.
+
+Names, file names and swept strings come from the user: they are shown with
+control characters escaped (:func:`~sim.errors.one_line`), so a name cannot
+clear the screen or forge a line of the report.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from sim.errors import one_line
 from sim.model.results import GROUPS
 
 
@@ -14,7 +21,8 @@ def run_table(report: dict[str, Any]) -> str:
     d = report["russian_route_disruption"]
     n = report["replications"]
     lines = [
-        f"Scenario {report['scenario']} ({report['scenario_file']}): {n} replications x "
+        f"Scenario {one_line(report['scenario'])} ({one_line(report['scenario_file'])}): "
+        f"{n} replications x "
         f"{report['horizon_days']:g} days, seed {report['seed']}",
         f"Russian route major disruptions given as {d['given_as']}: p = "
         f"{d['probability']:.3f} (share of days disrupted), "
@@ -58,8 +66,7 @@ def sweep_table(summary: pd.DataFrame, params: list[str]) -> str:
     lines = [f"{header}{'reps':>6}{'Trans-Caspian Mt/yr [95% CI]':>32}{'P(>=6.0)':>10}"
              f"{'P(>=6.5)':>10}{'shut-in':>9}{'capacity':>9}"]
     for _, row in summary.iterrows():
-        values = "".join(f"{row[p]:>14.4g}" if isinstance(row[p], float) else f"{row[p]:>14}"
-                         for p in params)
+        values = "".join(f"{_cell(row[p]):>14}" for p in params)
         tc = (f"{row['transcaspian_mt_per_year_mean']:.2f} "
               f"[{row['transcaspian_mt_per_year_ci95_low']:.2f}, "
               f"{row['transcaspian_mt_per_year_ci95_high']:.2f}]")
@@ -78,14 +85,14 @@ def headline_table(summary: pd.DataFrame) -> str:
     for _, row in a.iterrows():
         tc = _bracket(row, "transcaspian_mt_per_year")
         reach = _bracket(row, "reaches_6_0")
-        lines.append(f"{row['level']:<34}{row['replications']:>6}{tc:>31}{reach:>22}  "
-                     f"{row['binds']}")
+        level = one_line(str(row["level"]))
+        lines.append(f"{level:<34}{row['replications']:>6}{tc:>31}{reach:>22}  {row['binds']}")
     b = summary[summary["panel"] == "B"]
     lines += ["", "B. Surge absorbed at the contract nomination (paired with no diversion)",
               f"{'level':<34}{'p':>6}{'reps':>6}{'extra Trans-Caspian Mt/yr':>28}"
               f"{'shut-in avoided Mt/yr':>26}"]
     for _, row in b.iterrows():
-        lines.append(f"{row['level']:<34}{row['russian_route.disruption.probability']:>6.2f}"
+        lines.append(f"{one_line(str(row['level'])):<34}{row['russian_route.disruption.probability']:>6.2f}"
                      f"{row['replications']:>6}"
                      f"{_bracket(row, 'extra_transcaspian_mt_per_year'):>28}"
                      f"{_bracket(row, 'shut_in_avoided_mt_per_year'):>26}")
@@ -96,3 +103,12 @@ def _bracket(row: pd.Series, name: str) -> str:
     """``mean [low, high]`` of a field in a summary row."""
     return (f"{row[f'{name}_mean']:.2f} [{row[f'{name}_ci95_low']:.2f}, "
             f"{row[f'{name}_ci95_high']:.2f}]")
+
+
+def _cell(value: Any) -> str:
+    """A swept value as in TOML (``true``, ``6``, ``0.25``), control characters escaped."""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        return f"{value:.4g}"
+    return one_line(str(value))

@@ -4,6 +4,9 @@ Keys are checked against the schema first (unknown keys name the closest known
 one), then values are validated in strict mode (no ``"6"`` for 6, no ``1`` for
 ``true``). The first failure becomes a :class:`~sim.errors.ScenarioError` naming
 the file or option that set the value, its dotted path, the value and the rule.
+A scenario that passes is then checked by consequence
+(:mod:`sim.scenario.consequences`): what the model would compute from it must
+be finite, and its expected events per simulated day within the budget.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from sim.errors import NO_VALUE, FieldRuleError, ScenarioError
+from sim.scenario.consequences import check_consequences
 from sim.scenario.paths import check_keys, merge, set_path, where_for
 from sim.scenario.schema import Scenario
 from sim.scenario.toml_io import check_nesting, drop_none
@@ -26,9 +30,15 @@ def validate(data: dict[str, Any], sources: dict[str, str], default_where: str) 
     complete = _defaults()
     merge(complete, data)
     try:
-        return Scenario.model_validate(_frozen(complete), strict=True)
+        scenario = Scenario.model_validate(_frozen(complete), strict=True)
     except ValidationError as exc:
         raise _first_error(exc, sources, default_where) from None
+    try:
+        check_consequences(scenario)
+    except FieldRuleError as rule:
+        raise ScenarioError(where_for(rule.path, sources, default_where), rule.path,
+                            NO_VALUE if rule.value is None else rule.value, rule.rule) from None
+    return scenario
 
 def scenario_from_dict(data: dict[str, Any], where: str = "<dict>") -> Scenario:
     """Validate a plain mapping (e.g. built in a notebook) as a scenario."""
@@ -63,10 +73,25 @@ def _plain(value: Any) -> Any:
         return item()
     return value
 
+#: Tags pydantic appends to the location of an error in one member of a union.
+_UNION_MEMBERS = frozenset({"bool", "int", "float", "str"})
+
+
 def _first_error(exc: ValidationError, sources: dict[str, str], default_where: str
                  ) -> ScenarioError:
-    """Turn the first pydantic error into a ScenarioError (file, dotted path, value, rule)."""
-    err = exc.errors(include_url=False)[0]
+    """Turn the first pydantic error into a ScenarioError (file, dotted path, value, rule).
+
+    A value that fits no member of a union (a sweep value) is reported by the member
+    of its own type: NaN is "not a finite number", not "not a valid boolean".
+    """
+    errors = exc.errors(include_url=False)
+    err: dict[str, Any] = dict(errors[0])
+    if err["loc"] and err["loc"][-1] in _UNION_MEMBERS:
+        prefix = err["loc"][:-1]
+        own = type(err.get("input")).__name__
+        err = next((dict(e) for e in errors if e["loc"] == (*prefix, own)),
+                   {**err, "msg": "must be a boolean, an integer, a number or a string"})
+        err = {**err, "loc": prefix}
     loc = [str(p) for p in err["loc"]]
     message = err["msg"].removeprefix("Value error, ")
     value = err.get("input", NO_VALUE)

@@ -51,13 +51,18 @@ def sweep_grid(base: Scenario, parameters: Sequence[tuple[str, Sequence[Any]]], 
     Errors name ``where`` and, for a scenario's [sweep] table (``in_table``), the
     entry ``sweep.parameters.I.values.J``; otherwise the swept field itself.
     """
+    paths = [path for path, _ in parameters]
     for i, (path, values) in enumerate(parameters):
         problem = sweep_path_problem(path)
+        if problem is None and path in paths[:i]:
+            problem = (f"the same field is swept twice (also sweep.parameters.{paths.index(path)}"
+                       ".path)" if in_table else "the same field is swept twice")
         if problem is not None:
             raise ScenarioError(where, f"sweep.parameters.{i}.path" if in_table
                                 else short_path(path), path if in_table else NO_VALUE, problem)
         if len(values) == 0:
             raise ScenarioError(where, short_path(path), NO_VALUE, "no values given")
+        _check_values(values, path, i, where, in_table)
     count = 1
     for _, values in parameters:
         count *= len(values)
@@ -73,6 +78,20 @@ def sweep_grid(base: Scenario, parameters: Sequence[tuple[str, Sequence[Any]]], 
         except ScenarioError as exc:
             raise _grid_error(exc, parameters, combo, where, in_table) from None
     return points
+
+def _check_values(values: Sequence[Any], path: str, i: int, where: str, in_table: bool
+                  ) -> None:
+    """Refuse a non-finite number or a value listed twice among one field's values."""
+    seen: list[tuple[bool, Any]] = []  # (is a boolean, value): true is not 1
+    for j, value in enumerate(values):
+        label = f"sweep.parameters.{i}.values.{j}" if in_table else short_path(path)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ScenarioError(where, label, value, "sweep values must be finite numbers")
+        key = (isinstance(value, bool), value)
+        if key in seen:
+            raise ScenarioError(where, label, value, "listed twice; give each value once "
+                                "(a repeated point only reruns the same replications)")
+        seen.append(key)
 
 def check_sweep_table(scenario: Scenario, where: str) -> None:
     """Refuse a [sweep] table whose fields or values (in any combination) are invalid."""
@@ -107,6 +126,9 @@ def parse_values(text: str, path: str = "") -> list[Any]:
     if text.count(":") == 2 and "," not in text:
         return _parse_range(text, path)
     values = [parse_value(part.strip()) for part in text.split(",") if part.strip()]
+    for value in values:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ScenarioError("--values", path, value, "sweep values must be finite numbers")
     if not values:
         raise ScenarioError("--values", path, text, "give a comma-separated list or "
                             "START:STOP:COUNT")
@@ -128,7 +150,15 @@ def _parse_range(text: str, path: str) -> list[Any]:
         raise ScenarioError("--values", path, text, f"COUNT must be 1..{MAX_VALUES}")
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise ScenarioError("--values", path, text, "START and STOP must be finite numbers")
-    values = [round(float(v), 12) for v in np.linspace(lo, hi, n)]
+    if not math.isfinite(hi - lo):
+        raise ScenarioError("--values", path, text, "START and STOP are too far apart to "
+                            "space evenly (their difference overflows)")
+    with np.errstate(all="raise"):
+        try:
+            values = [round(float(v), 12) for v in np.linspace(lo, hi, n)]
+        except FloatingPointError:
+            raise ScenarioError("--values", path, text, "the range cannot be spaced evenly "
+                                "in floating point") from None
     if _is_integer(start) and _is_integer(stop) and all(v.is_integer() for v in values):
         return [int(v) for v in values]
     return values

@@ -10,6 +10,14 @@ from sim.errors import FieldRuleError
 from sim.scenario.base import F, Section
 from sim.units import DAYS_PER_YEAR
 
+#: Largest Beta concentration a + b = m(1-m)/sd^2 - 1 of a capacity loss: beyond it the
+#: loss is fixed to ~12 digits, and SciPy's Beta quantiles (used by the ceiling) lose
+#: their accuracy near 1e17 and return NaN beyond; sd = 0 is the way to fix the loss.
+MAX_BETA_CONCENTRATION = 1e12
+#: Smallest Beta parameter a or b whose draws and quantiles are still computed (SciPy's
+#: quantiles raise for subnormal parameters, below ~2.2e-308).
+MIN_BETA_PARAMETER = 1e-300
+
 
 class Disruption(Section):
     """An alternating up/down outage process that removes a fraction of a capacity.
@@ -60,6 +68,9 @@ class Disruption(Section):
                                      f"must be below sqrt(m*(1-m)) = "
                                      f"{math.sqrt(m * (1 - m)):.3f} for the mean loss m = {m} "
                                      "(a Beta distribution)")
+            problem = _beta_problem(m, self.capacity_loss_sd)
+            if problem is not None:
+                raise FieldRuleError("capacity_loss_sd", self.capacity_loss_sd, problem)
         return self
 
     @property
@@ -83,3 +94,24 @@ class Disruption(Section):
             return self.rate_per_year
         p = self.probability or 0.0
         return p / (self.mean_duration_days * (1.0 - p)) * DAYS_PER_YEAR
+
+
+def _beta_problem(mean: float, sd: float) -> str | None:
+    """Why the model's Beta(a, b) of a loss with this mean and sd cannot be computed, or None.
+
+    The model draws the loss as Beta(m k, (1 - m) k) with k = m (1 - m) / sd^2 - 1.
+    """
+    variance = sd * sd
+    k = mean * (1 - mean) / variance - 1 if variance > 0 else math.inf
+    if not k <= MAX_BETA_CONCENTRATION:
+        least = math.sqrt(mean * (1 - mean) / (MAX_BETA_CONCENTRATION + 1))
+        squared = "sd*sd underflows to 0, " if variance == 0 else ""
+        return (f"so small that the loss is fixed in all but name ({squared}Beta "
+                f"concentration m(1-m)/sd^2 - 1 = {k:.3g} > {MAX_BETA_CONCENTRATION:.0e}, where "
+                f"its draws and quantiles are no longer finite numbers); use 0 for a fixed "
+                f"loss, or at least {least:.3g}")
+    if min(mean * k, (1 - mean) * k) < MIN_BETA_PARAMETER:
+        return (f"gives a Beta parameter too small to compute with (a = {mean * k:.3g}, "
+                f"b = {(1 - mean) * k:.3g}, below {MIN_BETA_PARAMETER:g}) for the mean loss "
+                f"m = {mean!r}; use 0 for a fixed loss")
+    return None

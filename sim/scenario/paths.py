@@ -75,7 +75,11 @@ def walk(dotted: str, where: str, value: Any) -> Any:
     return annotation
 
 def set_path(data: dict[str, Any], dotted: str, value: Any, where: str) -> None:
-    """Set ``data[dotted]`` (creating tables on the way) after checking the path."""
+    """Set ``data[dotted]`` (creating tables on the way) after checking the path.
+
+    A table set on a section (``--set 'run={horizon_days=5}'``) merges into what is
+    already there, as ``extends`` does: the section's other fields keep their values.
+    """
     annotation = walk(dotted, where, value)
     sub = section_model(annotation)
     if sub is not None and not isinstance(value, dict):
@@ -89,6 +93,9 @@ def set_path(data: dict[str, Any], dotted: str, value: Any, where: str) -> None:
             raise ScenarioError(where, ".".join(parents[: depth + 1]), child,
                                 "must be a table (a [section]), not a value")
         node = child
+    if sub is not None and isinstance(node.get(last), dict):
+        merge(node[last], value)
+        return
     node[last] = value
     node.pop(ALTERNATIVES.get(last, ""), None)
 

@@ -37,13 +37,39 @@ __all__ = ["Aktau", "Baku", "Btc", "Disruption", "Fleet", "HeadlineSettings", "I
 MAX_OTHER_TRAFFIC_BERTH_SHARE = 0.70
 
 
-def _other_traffic_berth_share(port: Aktau | Baku, other_mt_per_year: float,
-                               pump_t_per_hour: float) -> float:
+def _other_traffic_berth_share(port: Aktau | Baku) -> float:
     """Share of a port's in-service berth-hours that its other ships take (0-1)."""
-    calls = other_mt_per_year * TONNES_PER_MT / port.other_traffic_cargo_t
-    hours = calls * (port.berthing_hours + port.other_traffic_cargo_t / pump_t_per_hour)
+    if isinstance(port, Aktau):
+        other_mt, pump = port.other_traffic_mt_per_year, port.loading_rate_t_per_hour
+    else:
+        other_mt, pump = port.other_traffic_at_berths_mt_per_year, port.unloading_rate_t_per_hour
+    calls = other_mt * TONNES_PER_MT / port.other_traffic_cargo_t
+    hours = calls * (port.berthing_hours + port.other_traffic_cargo_t / pump)
     in_service = port.berths * HOURS_PER_YEAR * (1.0 - port.berth_outages.out_of_service_share)
     return hours / in_service
+
+
+#: Fields that set a port's other-traffic berth share, the likeliest culprit first.
+BERTH_SHARE_FIELDS = ("other_traffic_cargo_t", "loading_rate_t_per_hour",
+                      "unloading_rate_t_per_hour", "berthing_hours", "berths",
+                      "other_traffic_share_at_berths", "other_traffic_mt_per_year")
+
+
+def _berth_share_culprit(port: Aktau | Baku) -> str:
+    """The field whose default value would bring the berth share within the limit."""
+    default = type(port)()
+    for name in BERTH_SHARE_FIELDS:
+        if name not in type(port).model_fields:
+            continue
+        fixed = port.model_copy(update={name: getattr(default, name)})
+        if _other_traffic_berth_share(fixed) <= MAX_OTHER_TRAFFIC_BERTH_SHARE:
+            return name
+    return "other_traffic_mt_per_year"
+
+
+def _share_text(share: float) -> str:
+    """A share for a message: ``85%``, or ``3.2e+06 times`` when absurd."""
+    return f"{share:.0%}" if share < 10 else f"{share:.2g} times"
 
 
 class Scenario(Section):
@@ -81,19 +107,16 @@ class Scenario(Section):
                                  f"{self.aktau.oil_capacity_burst_t:,.0f} t (aktau."
                                  "oil_capacity_burst_days of capacity): a cargo could never be "
                                  "loaded")
-        for name, port, other_mt, pump in (
-                ("aktau", self.aktau, self.aktau.other_traffic_mt_per_year,
-                 self.aktau.loading_rate_t_per_hour),
-                ("baku", self.baku, self.baku.other_traffic_at_berths_mt_per_year,
-                 self.baku.unloading_rate_t_per_hour)):
-            share = _other_traffic_berth_share(port, other_mt, pump)
+        for name, port in (("aktau", self.aktau), ("baku", self.baku)):
+            share = _other_traffic_berth_share(port)
             if share > MAX_OTHER_TRAFFIC_BERTH_SHARE:
-                raise FieldRuleError(f"{name}.other_traffic_mt_per_year",
-                                     port.other_traffic_mt_per_year,
-                                     f"other ships alone would take {share:.0%} of the "
-                                     f"{name} berths' time in service; at most "
+                field = _berth_share_culprit(port)
+                raise FieldRuleError(f"{name}.{field}", getattr(port, field),
+                                     f"other ships alone would take {_share_text(share)} of "
+                                     f"the {name} berths' time in service; at most "
                                      f"{MAX_OTHER_TRAFFIC_BERTH_SHARE:.0%} leaves a queue that "
-                                     "ever clears: add berths or lower the traffic")
+                                     "ever clears: add berths, lower the traffic or make its "
+                                     "calls shorter")
         if self.fleet.cargo_t > self.baku.storage_t:
             raise FieldRuleError("fleet.cargo_t", self.fleet.cargo_t,
                                  f"exceeds baku.storage_t ({self.baku.storage_t}): a cargo "
