@@ -34,6 +34,7 @@ import sys
 import threading
 import time
 import types
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -110,13 +111,19 @@ def chunk_size(total: int, jobs: int) -> int:
     return max(1, min(25, total // (4 * max(jobs, 1)) or 1))
 
 
-class Backend:
-    """Runs chunks and yields their results in completion order; a context manager."""
+class Backend(ABC):
+    """Runs chunks and yields their results in completion order; a context manager.
 
+    ``workers`` is how many chunks it runs at once (chunks are sized from it).
+    """
+
+    workers: int = 1
+
+    @abstractmethod
     def run_unordered(self, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
         """Submit ``chunks`` and yield each result as it completes."""
-        raise NotImplementedError
 
+    @abstractmethod
     def close(self, abort: bool = False) -> None:
         """Release workers; with ``abort``, stop them without waiting for their work."""
 
@@ -188,7 +195,7 @@ class ProcessBackend(Backend):
     """A local pool of worker processes (one per core by default)."""
 
     def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
+        self.jobs = self.workers = jobs
         context = multiprocessing.get_context(POOL_CONTEXT)
         if POOL_CONTEXT == "forkserver":
             context.set_forkserver_preload([__name__])
@@ -255,6 +262,7 @@ class DaskBackend(Backend):
                 except (OSError, RuntimeError, TimeoutError) as exc:
                     raise RunFailure(f"could not start a local Dask cluster ({exc})") from None
             self._client = Client(self._cluster)
+            self.workers = jobs
         else:
             problem = scheduler_problem(scheduler)
             if problem is not None:
@@ -264,6 +272,8 @@ class DaskBackend(Backend):
             except (OSError, ValueError, TimeoutError) as exc:
                 raise UserError(f"--scheduler {scheduler!r}: cannot connect "
                                 f"({type(exc).__name__}: {exc})") from None
+            self.workers = max(1, sum(worker.get("nthreads", 1) for worker in
+                                      self._client.scheduler_info()["workers"].values()))
 
     def run_unordered(self, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
         """Submit every chunk and yield results as workers finish them."""

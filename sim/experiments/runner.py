@@ -75,12 +75,13 @@ class Runner:
         with contextlib.ExitStack() as stack:
             stack.callback(bar.close)
             backend: Backend | None = None
-            while todo := self._missing_chunks():
-                bar.total = bar.n + sum(len(c.replications) for c in todo)
-                bar.refresh()
+            while missing := self._missing():
                 if backend is None:
                     backend = stack.enter_context(
                         make_backend(self.executor, self.jobs, self.scheduler))
+                todo = self._chunks(missing, backend.workers)
+                bar.total = bar.n + sum(len(c.replications) for c in todo)
+                bar.refresh()
                 for done in backend.run_unordered(todo):
                     self._store(done.results, done.chunk, results_dir)
                     bar.set_postfix_str(f"{self._points_done()}/{len(self.plan.points)} "
@@ -118,18 +119,27 @@ class Runner:
             done += final and all(k in rows for k in range(target))
         return done
 
-    def _missing_chunks(self) -> list[Chunk]:
-        """Chunks of the replications each point still needs (failed ones are not retried)."""
+    def _missing(self) -> dict[int, list[int]]:
+        """Replications each point still needs, by point (failed ones are not retried)."""
         failed = {(f.point, f.replication) for f in self.failures}
-        todo = []
+        missing = {}
         for point in self.plan.points:
             rows = self.rows[point.index]
             target, _ = self.plan.target(point, {k: r[PRECISION_COLUMN]
                                                  for k, r in rows.items()})
-            missing = [k for k in range(target)
-                       if k not in rows and (point.index, k) not in failed]
-            size = chunk_size(len(missing) * len(self.plan.points), self.jobs)
-            todo += chunks_for(point.index, point.scenario, point.seed, missing, size)
+            needed = [k for k in range(target)
+                      if k not in rows and (point.index, k) not in failed]
+            if needed:
+                missing[point.index] = needed
+        return missing
+
+    def _chunks(self, missing: dict[int, list[int]], workers: int) -> list[Chunk]:
+        """Cut the missing replications into chunks that keep ``workers`` busy to the end."""
+        size = chunk_size(sum(len(reps) for reps in missing.values()), workers)
+        todo = []
+        for index, reps in missing.items():
+            point = self.plan.points[index]
+            todo += chunks_for(index, point.scenario, point.seed, reps, size)
         return todo
 
     def _store(self, results: Sequence[ReplicationResult], chunk: Chunk,
