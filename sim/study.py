@@ -11,6 +11,7 @@ replications complete, then the tables and texts, then the figures.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -36,6 +37,20 @@ if TYPE_CHECKING:
     from sim.report.figures import Drawn
 
 ScenarioLike = Scenario | LoadedScenario | str | Path
+
+
+@dataclass
+class Phases:
+    """Wall seconds of a study's phases (planning, simulation, summary, tables, figures)."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    _since: float = field(default_factory=time.perf_counter)
+
+    def mark(self, phase: str) -> None:
+        """The phase ``phase`` ends now."""
+        now = time.perf_counter()
+        self.seconds[phase] = round(now - self._since, 3)
+        self._since = now
 
 
 @dataclass
@@ -140,11 +155,13 @@ def sweep(scenario: ScenarioLike, parameters: Mapping[str, Sequence[Any]] | None
     replication raises and ``on_error`` is ``"stop"``, and
     :class:`~sim.errors.RunFailure` if a worker process dies.
     """
+    phases = Phases()
     base, source = resolve_scenario(scenario)
     plan = plan_sweep(base, parameters, replications, precision_mt_per_year, seed,
                       common_random_numbers)
     runner = Runner(plan, jobs or default_jobs(), executor, scheduler, on_error, progress)
-    return _study(SWEEP, plan, runner, source, out, resume, command_line, csv, figures)
+    phases.mark("planning")
+    return _study(SWEEP, plan, runner, source, out, resume, command_line, csv, figures, phases)
 
 
 def headline(scenario: ScenarioLike, *, capacity_replications: int | None = None,
@@ -159,15 +176,18 @@ def headline(scenario: ScenarioLike, *, capacity_replications: int | None = None
     result's ``texts["headline.md"]`` states the answer of each panel with its CIs.
     Errors as for :func:`sweep`.
     """
+    phases = Phases()
     base, source = resolve_scenario(scenario)
     plan = plan_headline(base, seed, capacity_replications, surge_replications)
     runner = Runner(plan, jobs or default_jobs(), executor, scheduler, on_error, progress)
-    return _study(HEADLINE, plan, runner, source, out, resume, command_line, csv, figures)
+    phases.mark("planning")
+    return _study(HEADLINE, plan, runner, source, out, resume, command_line, csv, figures,
+                  phases)
 
 
 def _study(kind: StudyKind, plan: Plan, runner: Runner, source: ScenarioSource,
            out: str | Path | None, resume: bool, command_line: Sequence[str] | None, csv: bool,
-           figures: bool) -> SweepResult:
+           figures: bool, phases: Phases) -> SweepResult:
     """Run a study in memory, or into a results directory when ``out`` is given."""
     if out is None:
         outcome = runner.run()
@@ -176,16 +196,18 @@ def _study(kind: StudyKind, plan: Plan, runner: Runner, source: ScenarioSource,
         return SweepResult(outcome.replications, summary, outcome.failures, texts=texts)
     with ResultsDir.open(out, plan.sweep_id, resume) as results_dir:
         return _run_into(kind, results_dir, plan, runner, source.file, command_line, csv,
-                         figures)
+                         figures, phases)
 
 
 def _run_into(kind: StudyKind, results_dir: ResultsDir, plan: Plan, runner: Runner,
               scenario_file: str | None, command_line: Sequence[str] | None, csv: bool,
-              figures: bool) -> SweepResult:
+              figures: bool, phases: Phases) -> SweepResult:
     """Run the study into an open results directory, keeping the manifest up to date.
 
     The tables, texts and the finished manifest are stored before any figure is
     drawn, so a figure that fails (or a Ctrl-C while drawing) never costs a result.
+    The manifest also records what each phase took (``timings_seconds``) and what
+    the replications cost inside the workers (``cost``).
     """
     scenario_toml = results_dir.path / SCENARIO_FILE
     runner.source = ScenarioSource(str(scenario_toml))
@@ -196,12 +218,16 @@ def _run_into(kind: StudyKind, results_dir: ResultsDir, plan: Plan, runner: Runn
         results_dir.write_manifest(manifest)  # first: it marks the directory as this sweep's
         results_dir.write_text(SCENARIO_FILE, dump_toml(plan.base))
         outcome = runner.run(results_dir)
+        phases.mark("simulation")
         summary = kind.summarize(plan, outcome.replications)
         texts = kind.texts(plan, summary) if kind.texts is not None else {}
         result = SweepResult(outcome.replications, summary, outcome.failures, texts=texts)
+        phases.mark("summary")
         _write_tables(results_dir, result, csv)
+        phases.mark("tables")
         manifest.update(status="complete", finished=now(),
-                        replications_done=runner.done_counts(), failures=len(result.failures))
+                        replications_done=runner.done_counts(), failures=len(result.failures),
+                        timings_seconds=phases.seconds, cost=runner.cost.as_dict())
         add_rerun_commands(manifest, plan, runner.done_counts(), scenario_toml)
         results_dir.write_manifest(manifest)
     except BaseException as exc:
@@ -216,6 +242,9 @@ def _run_into(kind: StudyKind, results_dir: ResultsDir, plan: Plan, runner: Runn
     result.out = results_dir.path
     if figures:
         _draw_figures(kind, results_dir, result, plan, manifest)
+        phases.mark("figures")
+        with contextlib.suppress(OutputError):
+            results_dir.write_manifest(manifest)
     return result
 
 

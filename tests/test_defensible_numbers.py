@@ -84,3 +84,18 @@ def test_in_a_full_chain_diverted_crude_only_displaces_nominated_crude():
     extra = frame["extra_transcaspian_mt_per_year"]
     assert abs(extra.mean()) <= 0.02
     assert frame["shut_in_avoided_mt_per_year"].mean() <= 0.05
+
+
+def test_a_replication_in_which_diversion_never_started_is_its_own_twin():
+    """Skipping the paired run when diversion never started changes no number."""
+    from sim.model.replication import run_replication, without_diversion
+
+    scenario = load_scenario(BASE, ["run.horizon_days=60", "run.warmup_days=5",
+                                    "supply.diversion.reaction_lag_days=365"]).scenario
+    for k in range(3):  # the lag outlasts the run: diversion never starts
+        paired = run_replication(scenario, k)
+        alone = run_replication(without_diversion(scenario), k)
+        assert paired.extra_transcaspian_mt_per_year == 0.0
+        assert paired.shut_in_avoided_mt_per_year == 0.0
+        assert paired.transcaspian_mt_per_year == alone.transcaspian_mt_per_year
+        assert paired.shut_in_mt_per_year == alone.shut_in_mt_per_year

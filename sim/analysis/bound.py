@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import stats
+from scipy.special import betaincinv, ndtr, ndtri
 
 from sim.model.chain import nominal_cycle_hours
 from sim.scenario.ports import Aktau, Baku
@@ -247,7 +247,7 @@ def _mean_excess(mean: float, sigma_log: float, threshold: float) -> float:
         return max(0.0, mean - threshold)
     quantiles = (np.arange(QUANTILE_POINTS) + 0.5) / QUANTILE_POINTS
     mu = np.log(mean) - 0.5 * sigma_log**2
-    durations = np.exp(mu + sigma_log * stats.norm.ppf(quantiles))
+    durations = np.exp(mu + sigma_log * ndtri(quantiles))
     return float(np.maximum(0.0, durations - threshold).mean())
 
 
@@ -258,7 +258,7 @@ def _share_longer(mean: float, sigma_log: float, threshold: float) -> float:
     if threshold <= 0:
         return 1.0
     mu = np.log(mean) - 0.5 * sigma_log**2
-    return float(stats.norm.sf((np.log(threshold) - mu) / sigma_log))
+    return float(ndtr(-(np.log(threshold) - mu) / sigma_log))
 
 
 def _capacity_left(disruption: Disruption) -> np.ndarray:
@@ -268,5 +268,5 @@ def _capacity_left(disruption: Disruption) -> np.ndarray:
         return np.array([1.0 - mean])
     k = mean * (1 - mean) / (sd * sd) - 1
     quantiles = (np.arange(QUANTILE_POINTS) + 0.5) / QUANTILE_POINTS
-    left: np.ndarray = 1.0 - stats.beta.ppf(quantiles, mean * k, (1 - mean) * k)
+    left: np.ndarray = 1.0 - betaincinv(mean * k, (1 - mean) * k, quantiles)
     return left

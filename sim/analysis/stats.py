@@ -9,7 +9,7 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtrit
 
 #: Replication values: a list, a NumPy array or a pandas Series of numbers.
 Values: TypeAlias = Sequence[float] | npt.NDArray[np.float64] | pd.Series
@@ -29,7 +29,7 @@ def summarize(values: Values, binary: bool = False) -> dict[str, float]:
     if binary:
         low, high = wilson_interval(mean, n)
     elif n > 1:
-        half = float(stats.t.ppf(0.975, n - 1) * x.std(ddof=1) / math.sqrt(n))
+        half = float(t_975(n - 1) * x.std(ddof=1) / math.sqrt(n))
         low, high = mean - half, mean + half
     else:  # one replication says nothing about the spread of the mean
         low = high = math.nan
@@ -38,12 +38,17 @@ def summarize(values: Values, binary: bool = False) -> dict[str, float]:
             "p95": p95, "n": n}
 
 
+def t_975(degrees_of_freedom: int) -> float:
+    """The 97.5% quantile of Student's t (two-sided 95% intervals)."""
+    return float(stdtrit(degrees_of_freedom, 0.975))
+
+
 def half_width(values: Values) -> float:
     """Half-width of the Student-t 95% interval of the mean (inf for fewer than 2 values)."""
     n = len(values)
     if n < 2:
         return math.inf
-    return float(stats.t.ppf(0.975, n - 1) * np.std(values, ddof=1) / math.sqrt(n))
+    return float(t_975(n - 1) * np.std(values, ddof=1) / math.sqrt(n))
 
 
 def wilson_interval(p_hat: float, n: int, z: float = 1.959963984540054) -> tuple[float, float]:

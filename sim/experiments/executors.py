@@ -79,15 +79,20 @@ class Failure:
 
 @dataclass
 class ChunkResult:
-    """What a chunk produced: results of the replications that ran, and failures."""
+    """What a chunk produced: results of the replications that ran, failures, and its cost.
+
+    ``cpu_seconds`` is the CPU time the worker spent on the chunk (process time).
+    """
 
     chunk: Chunk
     results: list[ReplicationResult] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    cpu_seconds: float = 0.0
 
 
 def run_chunk(chunk: Chunk) -> ChunkResult:
     """Run every replication of a chunk; a failing replication is recorded, not raised."""
+    started = time.process_time()
     out = ChunkResult(chunk)
     for k in chunk.replications:
         try:
@@ -95,6 +100,7 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         except Exception as exc:  # reported with point, replication and seed
             out.failures.append(Failure(chunk.point, k, chunk.seed,
                                         f"{type(exc).__name__}: {exc}"))
+    out.cpu_seconds = time.process_time() - started
     return out
 
 

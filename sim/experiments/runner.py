@@ -24,11 +24,21 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim.errors import ReplicationError, ScenarioError
-from sim.experiments.executors import Backend, Chunk, Failure, chunk_size, chunks_for, make_backend
+from sim.experiments.executors import (
+    Backend,
+    Chunk,
+    ChunkResult,
+    Failure,
+    chunk_size,
+    chunks_for,
+    make_backend,
+)
 from sim.experiments.plan import PRECISION_COLUMN, Plan
 from sim.experiments.results_dir import ResultsDir
 from sim.model.results import ReplicationResult, result_columns
+from sim.scenario.schema import Scenario
 from sim.scenario.toml_io import toml_value
+from sim.units import DAYS_PER_YEAR
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,33 @@ class RunOutcome:
     failures: list[Failure] = field(default_factory=list)
 
 
+@dataclass
+class RunCost:
+    """What this command's replications cost inside the workers (resumed parts excluded)."""
+
+    replications: int = 0
+    replication_years: float = 0.0  # simulated years, warm-up included
+    worker_cpu_seconds: float = 0.0
+
+    def add(self, done: ChunkResult, scenario: Scenario) -> None:
+        """Count a finished chunk of ``scenario``'s replications."""
+        ran = len(done.results) + len(done.failures)
+        self.replications += ran
+        self.replication_years += ran * (scenario.run.warmup_days
+                                         + scenario.run.horizon_days) / DAYS_PER_YEAR
+        self.worker_cpu_seconds += done.cpu_seconds
+
+    def as_dict(self) -> dict[str, float | None]:
+        """For the manifest: counts, CPU seconds and CPU milliseconds per replication-year."""
+        per_year = (1000 * self.worker_cpu_seconds / self.replication_years
+                    if self.replication_years else None)
+        return {"replications": self.replications,
+                "replication_years": round(self.replication_years, 3),
+                "worker_cpu_seconds": round(self.worker_cpu_seconds, 3),
+                "worker_cpu_ms_per_replication_year": None if per_year is None
+                else round(per_year, 2)}
+
+
 class Runner:
     """Schedules a plan's chunks on a back end, stores what completes, tracks what is done."""
 
@@ -60,6 +97,7 @@ class Runner:
         self.source = source or ScenarioSource()
         self.rows: dict[int, dict[int, dict[str, Any]]] = {p.index: {} for p in plan.points}
         self.failures: list[Failure] = []
+        self.cost = RunCost()
 
     def done_counts(self) -> dict[int, int]:
         """Replications stored per point."""
@@ -83,6 +121,7 @@ class Runner:
                 bar.total = bar.n + sum(len(c.replications) for c in todo)
                 bar.refresh()
                 for done in backend.run_unordered(todo):
+                    self.cost.add(done, self.plan.points[done.chunk.point].scenario)
                     self._store(done.results, done.chunk, results_dir)
                     bar.set_postfix_str(f"{self._points_done()}/{len(self.plan.points)} "
                                         "points done", refresh=False)

@@ -30,6 +30,7 @@ class DiversionPolicy:
         self.tail_hours = params.continue_after_recovery_days * HOURS_PER_DAY
         self.extra_t_per_hour = mt_per_year_to_t_per_hour(params.max_extra_mt_per_year)
         self.active = False
+        self.ever_active = False  # whether diversion started at any time of the run
         self.listener: FactorListener | None = None
         self._generation = 0  # bumped on every state change: stale timers do nothing
         self.activity = TimeWeighted(env.now, 0.0, full_at=1.0)
@@ -70,6 +71,7 @@ class DiversionPolicy:
         if self.listener is not None:
             self.listener.flush(self.env.now)
         self.active = active
+        self.ever_active = self.ever_active or active
         self.activity.update(self.env.now, 1.0 if active else 0.0)
         if self.listener is not None:
             self.listener.refresh()

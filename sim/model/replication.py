@@ -5,7 +5,9 @@ independent and can run in any process in any order with the same result. When
 the scenario diverts crude and ``run.compare_without_diversion`` is on, the same
 replication is also run with diversion off (the same random numbers, source by
 source), so the record says how much Trans-Caspian volume diversion added and
-how much shut-in it avoided, paired.
+how much shut-in it avoided, paired. A replication in which diversion never
+started (warm-up included) would run identically without it, so it is not run
+twice.
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
     chain, errors = _run_checked(scenario, replication, seed)
     counterfactual = None
     if scenario.supply.diversion.enabled and scenario.run.compare_without_diversion:
-        twin, _ = _run_checked(without_diversion(scenario), replication, seed)
+        # A run in which diversion never started is its own twin: nothing differed.
+        twin = chain
+        if chain.diversion.ever_active:
+            twin, _ = _run_checked(without_diversion(scenario), replication, seed)
         counterfactual = Counterfactual(twin.btc.measure(twin.env.now).transcaspian_t,
                                         twin.supply.measure(twin.env.now).flows.shut_in_t)
     return from_records(chain.measure(), replication, seed, errors, counterfactual)

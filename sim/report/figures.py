@@ -27,18 +27,20 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
 from sim.errors import OutputError, UserError, one_line
 from sim.experiments.manifest import check_manifest
 from sim.experiments.results_dir import MANIFEST, atomic_write, read_manifest
 from sim.model.results import TARGET_HIGH_MT_PER_YEAR, TARGET_LOW_MT_PER_YEAR, TIME_SHARE_FIELDS
 from sim.report.summary import read_summary
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 LABELS = {
     "russian_route.disruption.probability":
@@ -55,12 +57,19 @@ LABELS = {
 TARGET_COLOUR = "#e6a817"  # amber: distinct from the C0-C9 line colours
 
 
+def new_figure(width_in: float, height_in: float) -> Figure:
+    """A matplotlib figure of that size, without pyplot (matplotlib is imported here, lazily)."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width_in, height_in))
+
+
 def label(path: str) -> str:
     """Axis label for a dotted scenario path."""
     return LABELS.get(path, path)
 
 
-FigureMaker = Callable[[pd.DataFrame, list[str], str], Figure]
+FigureMaker = Callable[[pd.DataFrame, list[str], str], "Figure"]
 
 
 @dataclass
@@ -210,7 +219,7 @@ def _target_band(ax: Axes) -> None:
 
 def capacity_curve(summary: pd.DataFrame, paths: list[str], scenario_name: str) -> Figure:
     """Trans-Caspian Mt/yr with bands, the target band and the deterministic ceiling."""
-    fig = Figure(figsize=(8, 5))
+    fig = new_figure(8, 5)
     ax = fig.subplots()
     x = paths[0]
     _target_band(ax)
@@ -243,7 +252,7 @@ def capacity_curve(summary: pd.DataFrame, paths: list[str], scenario_name: str) 
 
 def p_reach(summary: pd.DataFrame, paths: list[str], scenario_name: str) -> Figure:
     """Probability of reaching 6.0 and 6.5 Mt/yr, with Wilson 95% bands."""
-    fig = Figure(figsize=(8, 5))
+    fig = new_figure(8, 5)
     ax = fig.subplots()
     x = paths[0]
     for i, (name, rows) in enumerate(_series(summary, paths)):
@@ -268,7 +277,7 @@ def volumes(summary: pd.DataFrame, paths: list[str], scenario_name: str) -> Figu
     """Where the crude goes: Russian route, diverted to Aktau, shut in (Mt/yr, 95% bands)."""
     rows = summary if len(paths) == 1 else next(iter(_series(summary, paths)))[1]
     x = rows[paths[0]]
-    fig = Figure(figsize=(11, 4.5))
+    fig = new_figure(11, 4.5)
     left, right = fig.subplots(1, 2)
     left.fill_between(x, rows["russian_route_mt_per_year_ci95_low"],
                       rows["russian_route_mt_per_year_ci95_high"], color="C3", alpha=0.3)
@@ -298,7 +307,7 @@ def binding(summary: pd.DataFrame, paths: list[str], scenario_name: str) -> Figu
     """Tanker time split (stacked) and resource use against the first swept field."""
     rows = summary if len(paths) == 1 else next(iter(_series(summary, paths)))[1]
     x = rows[paths[0]]
-    fig = Figure(figsize=(8, 8))
+    fig = new_figure(8, 8)
     top, bottom = fig.subplots(2, 1, sharex=True)
     shares = [rows[f"{name}_mean"] for name in TIME_SHARE_FIELDS.values()]
     top.stackplot(x, shares, labels=[state.label.replace("_", " ") for state in TIME_SHARE_FIELDS],
@@ -330,7 +339,7 @@ def heatmap(summary: pd.DataFrame, paths: list[str], scenario_name: str) -> Figu
     """Probability of reaching 6.5 Mt/yr over a two-field grid."""
     grid = summary.pivot_table(index=paths[1], columns=paths[0], values="reaches_6_5_mean",
                                aggfunc="mean", sort=False, dropna=False)
-    fig = Figure(figsize=(8, 5))
+    fig = new_figure(8, 5)
     ax = fig.subplots()
     image = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", vmin=0,
                       vmax=1, cmap="viridis")

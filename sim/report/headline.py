@@ -15,10 +15,9 @@ The summary table has one row per point; the figure is built without pyplot.
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from sim.analysis.bound import chain_bound
 from sim.analysis.stats import summarize
@@ -26,6 +25,9 @@ from sim.experiments.plan import Plan
 from sim.model.results import TARGET_HIGH_MT_PER_YEAR, TARGET_LOW_MT_PER_YEAR
 from sim.report.figures import TARGET_COLOUR
 from sim.scenario.headline import P_PATH
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Fields the headline summarises, and whether each is a 0/1 indicator.
 FIELDS = {"transcaspian_mt_per_year": False, "reaches_6_0": True, "reaches_6_5": True,
@@ -105,6 +107,8 @@ def headline_sentences(summary: pd.DataFrame, reference_p: float) -> dict[str, s
 def headline_figure(summary: pd.DataFrame, scenario_name: str, reference_p: float,
                     contract_mt_per_year: float) -> Figure:
     """The two-panel headline figure."""
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(13, 5.6))
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1.0]})
     _capacity_panel(left, summary[summary["panel"] == "A"])
