@@ -36,6 +36,7 @@ from sim.experiments.executors import (
 from sim.experiments.plan import PRECISION_COLUMN, Plan
 from sim.experiments.results_dir import ResultsDir
 from sim.model.results import ReplicationResult, result_columns
+from sim.scenario import budget
 from sim.scenario.schema import Scenario
 from sim.scenario.toml_io import toml_value
 from sim.units import DAYS_PER_YEAR
@@ -82,6 +83,17 @@ class RunCost:
                 "worker_cpu_seconds": round(self.worker_cpu_seconds, 3),
                 "worker_cpu_ms_per_replication_year": None if per_year is None
                 else round(per_year, 2)}
+
+
+def chunk_cost(chunk: Chunk) -> float:
+    """Expected SimPy events of a chunk: replications x days x events per day.
+
+    Twice that when each replication is paired with a run without diversion.
+    """
+    sc = chunk.scenario
+    twins = 2 if sc.supply.diversion.enabled and sc.run.compare_without_diversion else 1
+    return (twins * len(chunk.replications) * (sc.run.warmup_days + sc.run.horizon_days)
+            * budget.expected_events_per_day(sc))
 
 
 class Runner:
@@ -173,13 +185,17 @@ class Runner:
         return missing
 
     def _chunks(self, missing: dict[int, list[int]], workers: int) -> list[Chunk]:
-        """Cut the missing replications into chunks that keep ``workers`` busy to the end."""
+        """Cut the missing replications into chunks that keep ``workers`` busy to the end.
+
+        The costliest chunks go first (their expected events, :func:`chunk_cost`), so
+        the last to finish are the cheapest and no worker idles long at the end.
+        """
         size = chunk_size(sum(len(reps) for reps in missing.values()), workers)
         todo = []
         for index, reps in missing.items():
             point = self.plan.points[index]
             todo += chunks_for(index, point.scenario, point.seed, reps, size)
-        return todo
+        return sorted(todo, key=chunk_cost, reverse=True)
 
     def _store(self, results: Sequence[ReplicationResult], chunk: Chunk,
                results_dir: ResultsDir | None) -> None:
