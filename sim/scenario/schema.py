@@ -17,11 +17,13 @@ from sim.scenario.base import F, Section
 from sim.scenario.fleet import Fleet
 from sim.scenario.outages import Disruption
 from sim.scenario.ports import Aktau, Baku, Weather
+from sim.scenario.ranges import MAX_ENTRIES, Lever, Uncertainty
 from sim.scenario.routes import Btc, RussianRoute, Supply
 from sim.scenario.settings import RunSettings, SweepParameter, SweepSettings
 
-__all__ = ["Aktau", "Baku", "Btc", "Disruption", "Fleet", "RunSettings", "RussianRoute",
-           "Scenario", "Supply", "SweepParameter", "SweepSettings", "Weather"]
+__all__ = ["Aktau", "Baku", "Btc", "Disruption", "Fleet", "Lever", "RunSettings",
+           "RussianRoute", "Scenario", "Supply", "SweepParameter", "SweepSettings",
+           "Uncertainty", "Weather"]
 
 
 class Scenario(Section):
@@ -40,6 +42,12 @@ class Scenario(Section):
     btc: Btc = F(Btc(), "BTC intake.", "Reference §6.")
     sweep: SweepSettings = F(SweepSettings(), "Default sweep study of this scenario.",
                              "Convention.")
+    uncertainty: dict[str, Uncertainty] = F(
+        {}, "Plausible ranges of estimates, keyed by dotted field path (`sensitivity`, "
+        "`explore`).", "Convention; ranges from docs/sources.md §7.", max_length=MAX_ENTRIES)
+    levers: dict[str, Lever] = F({}, "Fields a planner decides, keyed by dotted field path, "
+                                 "with the settings to explore (`explore`).", "Convention.",
+                                 max_length=MAX_ENTRIES)
 
     @model_validator(mode="after")
     def _chain_can_carry_nomination(self) -> Scenario:
