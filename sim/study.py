@@ -10,11 +10,11 @@ replications complete, then the tables, then the figures.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -23,7 +23,7 @@ from sim.experiments.executors import Failure, default_jobs
 from sim.experiments.manifest import SCENARIO_FILE, add_rerun_commands, build_manifest, now
 from sim.experiments.plan import Plan, plan_run, plan_sweep
 from sim.experiments.results_dir import ResultsDir, storing, write_csv, write_parquet
-from sim.experiments.runner import Runner, ScenarioSource
+from sim.experiments.runner import Runner, RunOutcome, ScenarioSource
 from sim.model.results import result_columns
 from sim.report.summary import summarize_points
 from sim.scenario.loader import LoadedScenario, load_scenario
@@ -31,6 +31,7 @@ from sim.scenario.schema import Scenario
 from sim.scenario.toml_io import dump_toml
 
 ScenarioLike = Scenario | LoadedScenario | str | Path
+R = TypeVar("R")
 
 
 @dataclass
@@ -87,31 +88,55 @@ def sweep(scenario: ScenarioLike, parameters: Mapping[str, Sequence[Any]] | None
     plan = plan_sweep(base, parameters, replications, precision_mt_per_year, seed,
                       common_random_numbers)
     runner = Runner(plan, jobs or default_jobs(), executor, scheduler, on_error, progress)
+
+    def finish(results_dir: ResultsDir | None, outcome: RunOutcome) -> SweepResult:
+        result = SweepResult(outcome.replications,
+                             summarize_points(plan, outcome.replications), outcome.failures)
+        if results_dir is not None:
+            _write_final(results_dir, result, csv, figures, plan)
+            result.out = results_dir.path
+        return result
+
+    return run_plan(plan, runner, finish, out=out, resume=resume, scenario_file=source.file,
+                    command_line=command_line)
+
+
+def run_plan(plan: Plan, runner: Runner, finish: Callable[[ResultsDir | None, RunOutcome], R],
+             *, out: str | Path | None, resume: bool = False, scenario_file: str | None = None,
+             command_line: Sequence[str] | None = None,
+             manifest_extra: Mapping[str, Any] | None = None) -> R:
+    """Run a plan and hand its outcome to ``finish``; with ``out``, in a results directory.
+
+    The directory follows the same rules for every study (``sweep``, ``sensitivity``,
+    ``compare``, ``explore``): locked, the manifest first (``manifest_extra`` adds the
+    study's own description), replications stored as parts as they complete, then
+    ``finish`` writes the study's tables and figures, then the manifest says
+    complete. A stopped run keeps what it stored and resumes with ``resume``.
+    """
     if out is None:
-        outcome = runner.run()
-        return SweepResult(outcome.replications, summarize_points(plan, outcome.replications),
-                           outcome.failures)
+        return finish(None, runner.run())
     with ResultsDir.open(out, plan.sweep_id, resume) as results_dir:
-        return _run_into(results_dir, plan, runner, source.file, command_line, csv, figures)
+        return _run_into(results_dir, plan, runner, finish, scenario_file, command_line,
+                         manifest_extra or {})
 
 
-def _run_into(results_dir: ResultsDir, plan: Plan, runner: Runner, scenario_file: str | None,
-              command_line: Sequence[str] | None, csv: bool, figures: bool) -> SweepResult:
-    """Run the sweep into an open results directory, keeping the manifest up to date."""
+def _run_into(results_dir: ResultsDir, plan: Plan, runner: Runner,
+              finish: Callable[[ResultsDir | None, RunOutcome], R], scenario_file: str | None,
+              command_line: Sequence[str] | None, manifest_extra: Mapping[str, Any]) -> R:
+    """Run the plan into an open results directory, keeping the manifest up to date."""
     scenario_toml = results_dir.path / SCENARIO_FILE
     runner.source = ScenarioSource(str(scenario_toml))
     manifest = build_manifest(plan, results_dir.read_manifest() or {}, scenario_file,
                               scenario_toml, runner.done_counts(), runner.executor, runner.jobs,
                               command_line)
+    manifest.update(manifest_extra)
     try:
-        results_dir.write_manifest(manifest)  # first: it marks the directory as this sweep's
+        results_dir.write_manifest(manifest)  # first: it marks the directory as this study's
         results_dir.write_text(SCENARIO_FILE, dump_toml(plan.base))
         outcome = runner.run(results_dir)
-        result = SweepResult(outcome.replications,
-                             summarize_points(plan, outcome.replications), outcome.failures)
-        _write_final(results_dir, result, csv, figures, plan)
+        result = finish(results_dir, outcome)
         manifest.update(status="complete", finished=now(),
-                        replications_done=runner.done_counts(), failures=len(result.failures))
+                        replications_done=runner.done_counts(), failures=len(outcome.failures))
         add_rerun_commands(manifest, plan, runner.done_counts(), scenario_toml)
         results_dir.write_manifest(manifest)
     except BaseException as exc:
@@ -122,7 +147,6 @@ def _run_into(results_dir: ResultsDir, plan: Plan, runner: Runner, scenario_file
             raise RunFailure(f"a worker process died (killed, or out of memory) while running "
                              f"the sweep; {stored}") from None
         raise
-    result.out = results_dir.path
     return result
 
 

@@ -77,7 +77,8 @@ def test_quantiles_follow_the_distribution():
     assert [berths.at(u) for u in (0.0, 0.3, 0.5, 0.9, 1.0)] == [1, 1, 2, 3, 3]
     assert storage.mode() == 150_000.0  # the scenario's value
     assert storage.at(0.5) == pytest.approx(150_000.0)
-    assert storage.at(0.0) == 100_000.0 and storage.at(1.0) == 200_000.0
+    assert storage.at(0.0) == 100_000.0
+    assert storage.at(1.0) == 200_000.0
     assert margin.at(0.25) == pytest.approx(0.05)
     assert weather.column.endswith("(factor)")
     assert weather.field_value(2.0)[0] == 2 * scenario.aktau.weather.closure_days_per_month[0]

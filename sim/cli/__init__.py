@@ -1,4 +1,4 @@
-"""Command line: ``python -m sim run|sweep|plot|show|bound|schema ...``.
+"""Command line: ``python -m sim run|sweep|sensitivity|compare|explore|plot|show|bound|schema``.
 
 Each command lives in its own module with ``add_parser(sub)`` and a handler;
 heavy libraries (pandas, scipy, matplotlib) are imported only by the handler
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
 
 from sim import __version__
-from sim.cli import inspect, plot, run, sweep
+from sim.cli import compare, explore, inspect, plot, run, sensitivity, sweep
 from sim.cli.options import Parser
 from sim.errors import RunFailure, SimulationInvariantError, UserError, one_line
 
@@ -53,6 +53,6 @@ def parser() -> Parser:
         "Simulate Kazakh crude exports over the Russian route and the Trans-Caspian chain."))
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = top.add_subparsers(dest="command", required=True)
-    for command in (run, sweep, plot, inspect):
+    for command in (run, sweep, sensitivity, compare, explore, plot, inspect):
         command.add_parsers(sub)
     return top

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sim.cli.options import (
-    check_jobs,
+    check_run_options,
+    command_line,
+    default_out,
     load,
-    non_negative_int,
     positive_float,
     positive_int,
+    run_options,
     scenario_arguments,
 )
 from sim.errors import NO_VALUE, ScenarioError
@@ -33,16 +32,9 @@ def add_parsers(sub: Any) -> None:
     count.add_argument("--precision", type=positive_float, metavar="HALF_WIDTH",
                        help="add replications until the 95%% half-width of the Trans-Caspian "
                        "mean is at most this (Mt/yr)")
-    sw.add_argument("--seed", type=non_negative_int, help="root seed (overrides run.seed)")
     sw.add_argument("--independent-streams", action="store_true",
                     help="give every point its own random streams (no common random numbers)")
-    sw.add_argument("--jobs", type=positive_int, default=None,
-                    help="worker processes (default: all cores)")
-    sw.add_argument("--executor", choices=["process", "dask"], default="process")
-    sw.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler to join (with "
-                    "--executor dask); default: a local cluster")
-    sw.add_argument("--out", metavar="DIR", help="results directory (default: runs/NAME-TIME)")
-    sw.add_argument("--resume", action="store_true", help="continue an interrupted sweep in --out")
+    run_options(sw)
     sw.add_argument("--on-error", choices=["stop", "record"], default="stop",
                     help="a failing replication stops the sweep (default) or is recorded")
     sw.add_argument("--csv", action="store_true", help="also write replications.csv")
@@ -56,16 +48,16 @@ def handle(args: argparse.Namespace) -> int:
     from sim.study import sweep
 
     parameters = _sweep_parameters(args)
-    _check_sweep_options(args)
+    check_run_options(args)
     loaded = load(args)
-    out = args.out if args.out is not None else _default_out(loaded.scenario.name)
+    out = args.out if args.out is not None else default_out(loaded.scenario.name)
     result = sweep(loaded, parameters, replications=args.replications,
                    precision_mt_per_year=args.precision, seed=args.seed,
                    common_random_numbers=not args.independent_streams, jobs=args.jobs,
                    executor=args.executor, scheduler=args.scheduler, out=out,
                    resume=args.resume, on_error=args.on_error, csv=args.csv,
                    figures=not args.no_figures, progress=True,
-                   command_line=["python", "-m", "sim", *sys.argv[1:]])
+                   command_line=command_line())
     paths = args.params or [p.path for p in loaded.scenario.sweep.parameters]
     print(sweep_table(result.summary, [c for c in result.summary.columns if c in paths]))
     print(f"\nResults in {result.out}/ (summary.csv, replications.parquet, figures/)")
@@ -90,17 +82,3 @@ def _sweep_parameters(args: argparse.Namespace) -> dict[str, list[Any]] | None:
         return None
     return {path: parse_values(text, path) for path, text in zip(args.params, args.values,
                                                                  strict=True)}
-
-def _check_sweep_options(args: argparse.Namespace) -> None:
-    """Options that only make sense together."""
-    if args.resume and args.out is None:
-        raise ScenarioError("--resume", "", NO_VALUE, "needs --out DIR (the directory of the "
-                            "interrupted sweep)")
-    if args.scheduler and args.executor != "dask":
-        raise ScenarioError("--scheduler", "", args.scheduler, "needs --executor dask")
-    check_jobs(args)
-
-def _default_out(name: str) -> Path:
-    """``runs/NAME-TIME``, with the scenario name reduced to safe file-name characters."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "sweep"
-    return Path("runs") / f"{safe[:60]}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"

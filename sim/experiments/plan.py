@@ -27,6 +27,7 @@ from sim.analysis.stats import half_width
 from sim.errors import NO_VALUE, ScenarioError
 from sim.scenario.build import with_overrides
 from sim.scenario.grid import sweep_grid
+from sim.scenario.inputs import chain_only
 from sim.scenario.schema import Scenario
 from sim.scenario.settings import MAX_SIMULATED_YEARS_PER_RUN
 from sim.units import DAYS_PER_YEAR
@@ -148,6 +149,42 @@ def plan_run(scenario: Scenario, replications: int | None = None, seed: int | No
     return Plan(base=scenario, parameters=(), points=(Point(0, {}, scenario, root_seed),),
                 seed=root_seed, common_random_numbers=True, replications=n,
                 precision_mt_per_year=None, min_replications=n, max_replications=n)
+
+
+def plan_design(base: Scenario, points: Sequence[Mapping[str, Any]], replications: int,
+                seed: int | None = None, where: str = "design", labels: Sequence[str] = ()
+                ) -> Plan:
+    """A plan of arbitrary points (a sensitivity design, a comparison, an ensemble).
+
+    Each point is a set of overrides of ``base`` (dotted path -> value); every point
+    runs the same ``replications`` under the same seeds (common random numbers).
+    The plan's ``parameters`` hold each varied path with its value at every point,
+    in point order, so the plan's identity pins the whole design. A point that does
+    not validate is refused naming ``labels[i]`` (or its index) and the value.
+    """
+    root_seed = base.run.seed if seed is None else seed
+    if seed is not None:
+        with_overrides(base, {"run.seed": seed}, "--seed")
+    with_overrides(base, {"sweep.replications": replications}, "--replications")
+    paths = list(dict.fromkeys(path for values in points for path in values))
+    chain = chain_only(base)  # the points carry no [uncertainty] or [levers] tables
+    built = []
+    for index, values in enumerate(points):
+        name = labels[index] if index < len(labels) else f"point {index}"
+        try:
+            scenario = with_overrides(chain, values, where)
+        except ScenarioError as exc:
+            raise ScenarioError(exc.where, f"{name}: {exc.path}", exc.value, exc.allowed
+                                ) from None
+        built.append(Point(index, dict(values), scenario, root_seed))
+    plan = Plan(base=base,
+                parameters=tuple((path, tuple(values.get(path) for values in points))
+                                 for path in paths),
+                points=tuple(built), seed=root_seed, common_random_numbers=True,
+                replications=replications, precision_mt_per_year=None,
+                min_replications=replications, max_replications=replications)
+    _check_size(plan, where)
+    return plan
 
 
 def _check_size(plan: Plan, where: str) -> None:

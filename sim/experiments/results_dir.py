@@ -191,16 +191,17 @@ class ResultsDir:
         with storing(self.path):
             write_parquet(self.part_path(point, min(replications), max(replications)), frame)
 
-    def stored_parts(self) -> pd.DataFrame | None:
+    def stored_parts(self, columns: list[str] | None = None) -> pd.DataFrame | None:
         """Every replication stored in parts so far (None if there are none).
 
-        A part that cannot be read (it should not happen: parts are written
-        atomically) is renamed ``*.unreadable`` and its replications run again.
+        ``columns`` reads only those columns (None: all). A part that cannot be read
+        (it should not happen: parts are written atomically) is renamed
+        ``*.unreadable`` and its replications run again.
         """
         frames = []
         for file in sorted((self.path / PARTS).glob("point-*.parquet")):
             try:
-                frames.append(pd.read_parquet(file))
+                frames.append(pd.read_parquet(file, columns=columns))
             except (OSError, ValueError):
                 with storing(self.path):
                     file.rename(file.with_name(file.name + UNREADABLE))
@@ -350,7 +351,9 @@ def _holds_nothing(path: Path) -> bool:
 
 #: Files a sweep writes in its results directory (temporaries are ``.NAME.XXXXXXXX.tmp``).
 _OWN_FILES = re.compile(r"manifest\.json|scenario\.toml|failures\.json|summary\.csv"
-                        r"|replications\.(parquet|csv)")
+                        r"|replications\.(parquet|csv)"
+                        r"|design\.csv|sensitivity\.csv|indices\.csv|comparison\.csv"
+                        r"|experiments\.parquet|robust\.csv")
 _OWN_PARTS = re.compile(r"point-\d{4}-reps-\d{6}-\d{6}\.parquet")
 _OWN_FIGURES = re.compile(r"[a-z0-9_]+\.(png|svg)")
 

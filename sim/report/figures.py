@@ -59,12 +59,17 @@ def draw_figures(summary: pd.DataFrame, paths: list[str], scenario_name: str,
                "binding": binding(summary, paths, scenario_name)}
     if len(paths) == 2:
         figures["heatmap"] = heatmap(summary, paths, scenario_name)
+    return [path for name, fig in figures.items() for path in save_figure(fig, folder, name)]
+
+
+def save_figure(fig: Figure, folder: Path, name: str) -> list[Path]:
+    """Write ``fig`` as ``folder/name.png`` and ``.svg`` (atomically); return the files."""
+    folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, fig in figures.items():
-        for ext in ("png", "svg"):
-            path = folder / f"{name}.{ext}"
-            atomic_write(path, _saver(fig, ext))
-            written.append(path)
+    for ext in ("png", "svg"):
+        path = folder / f"{name}.{ext}"
+        atomic_write(path, _saver(fig, ext))
+        written.append(path)
     return written
 
 
