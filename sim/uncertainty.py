@@ -43,13 +43,14 @@ from sim.analysis.sensitivity import (
 )
 from sim.errors import NO_VALUE, ScenarioError
 from sim.experiments import designs
-from sim.experiments.assemble import part_batches, parts_dataset, point_moments, write_replications
+from sim.experiments.assemble import part_batches, point_moments, stored_parts, write_replications
 from sim.experiments.executors import default_jobs
 from sim.experiments.plan import plan_design
 from sim.experiments.results_dir import ResultsDir, storing, write_csv, write_parquet
 from sim.experiments.runner import Runner, RunOutcome
 from sim.model.results import output_fields
 from sim.scenario.inputs import LeverField, UncertainInput, levers_of, uncertain_inputs
+from sim.scenario.paths import walk
 from sim.scenario.ranges import Lever
 from sim.scenario.schema import Scenario
 from sim.study import ScenarioLike, resolve_scenario, run_plan
@@ -227,8 +228,8 @@ def explore(scenario: ScenarioLike, sample: str = "lhs:50", *,
         if results_dir is None:
             moments = point_moments([outcome.replications], columns, len(design.points))
         else:
-            dataset = parts_dataset(results_dir.path)
-            batches = [] if dataset is None else part_batches(dataset, ["point", *columns])
+            parts = stored_parts(results_dir.path)
+            batches = [] if parts is None else part_batches(parts, ["point", *columns])
             moments = point_moments(batches, columns, len(design.points))
         experiments = experiments_table(design, moments, len(settings))
         robust = robust_summary(experiments, lever_paths, threshold, robust_field)
@@ -300,6 +301,7 @@ def _levers(base: Scenario, chosen: Mapping[str, Sequence[Any] | None] | None,
     table: dict[str, Lever] = {}
     for path, values in chosen.items():
         if values is None:
+            walk(path, "--lever", NO_VALUE)  # an unknown field: "did you mean"
             if path not in base.levers:
                 raise ScenarioError("--lever", path, NO_VALUE, "is not in the scenario's "
                                     "[levers] table; give its settings: --lever PATH=A,B")

@@ -53,7 +53,9 @@ def wilson_interval(p_hat: float, n: int, z: float = 1.959963984540054) -> tuple
     denom = 1 + z * z / n
     centre = (p_hat + z * z / (2 * n)) / denom
     spread = z * math.sqrt(p_hat * (1 - p_hat) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - spread), min(1.0, centre + spread)
+    low = 0.0 if p_hat <= 0 else max(0.0, centre - spread)  # exact at the ends, not 1e-17
+    high = 1.0 if p_hat >= 1 else min(1.0, centre + spread)
+    return low, high
 
 
 def paired_difference(reference: Values, other: Values, binary: bool = False

@@ -1,10 +1,10 @@
 """Whole tables from a results directory's parts, read as a stream (memory stays flat).
 
 The parts (``parts/point-PPPP-reps-FFFFFF-LLLLLL.parquet``, one per chunk of
-replications) are opened as one pyarrow dataset whose fragments are the files in
-name order, so batches come point by point and, within a point, replication by
-replication. Writing ``replications.parquet`` or summing per point reads one
-record batch at a time; nothing holds every replication in memory.
+replications) are read with pyarrow datasets under one schema (the union of the
+parts'), file by file in name order, so batches come point by point and, within a
+point, replication by replication. Writing ``replications.parquet`` or summing per
+point reads one record batch at a time; nothing holds every replication in memory.
 """
 
 from __future__ import annotations
@@ -28,44 +28,69 @@ from sim.experiments.results_dir import PARTS, atomic_write, storing
 
 #: A record batch of the parts, or a DataFrame of replications held in memory.
 Batch: TypeAlias = Any
+#: Parts per row group of an assembled file. One row group per part would make the
+#: file's metadata grow with the parts; many would hold every part's read buffers.
+PARTS_PER_ROW_GROUP = 64
 FloatArray = npt.NDArray[np.float64]
 
 
-def parts_dataset(results_dir: Path) -> ds.Dataset | None:
-    """The parts of a results directory as one dataset (None if there are none).
+@dataclass(frozen=True)
+class Parts:
+    """The part files of a results directory, in name order, and their common schema."""
+
+    files: tuple[Path, ...]
+    schema: pa.Schema
+
+
+def stored_parts(results_dir: Path) -> Parts | None:
+    """The parts of a results directory (None if there are none).
 
     The schema is the union of the parts' schemas (read from their footers), so a
-    column that is empty in one part and typed in another still lines up.
+    column that one part lacks (a field the first compared scenario does not
+    override) or holds only empty values lines up with the others.
     """
-    files = sorted((results_dir / PARTS).glob("point-*.parquet"))
+    files = tuple(sorted((results_dir / PARTS).glob("point-*.parquet")))
     if not files:
         return None
-    schema = pa.unify_schemas([pq.read_schema(f) for f in files],
-                              promote_options="permissive").remove_metadata()
-    return ds.dataset([str(f) for f in files], schema=schema, format="parquet")
+    schema = pq.read_schema(files[0]).remove_metadata()
+    for file in files[1:]:  # two schemas at a time: each carries pandas' metadata
+        schema = pa.unify_schemas([schema, pq.read_schema(file).remove_metadata()],
+                                  promote_options="permissive")
+    return Parts(files, schema)
 
 
-def part_batches(dataset: ds.Dataset, columns: Sequence[str] | None = None
-                 ) -> Iterator[pa.RecordBatch]:
-    """Record batches of the dataset, file by file in name order."""
-    for fragment in dataset.get_fragments():
-        yield from fragment.to_batches(schema=dataset.schema,
-                                       columns=None if columns is None else list(columns))
+def part_batches(parts: Parts, columns: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]:
+    """Record batches of every part, file by file in name order, in the common schema.
+
+    Each file is opened as a pyarrow dataset of its own and let go once read: one
+    dataset over every file keeps each file's reader state and grows with the number
+    of parts (about 0.25 MiB a file here), which is what an ensemble must not do.
+    """
+    for file in parts.files:
+        dataset = ds.dataset(str(file), schema=parts.schema, format="parquet")
+        yield from dataset.to_batches(columns=None if columns is None else list(columns),
+                                      use_threads=False)
 
 
 def write_replications(results_dir: Path, name: str = "replications.parquet") -> int:
     """Write every stored replication, in order, to one Parquet file; return the row count."""
-    dataset = parts_dataset(results_dir)
-    if dataset is None:
+    parts = stored_parts(results_dir)
+    if parts is None:
         return 0
     rows = 0
 
     def write(handle: BinaryIO) -> None:
         nonlocal rows
-        with pq.ParquetWriter(handle, dataset.schema) as writer:
-            for batch in part_batches(dataset):
-                writer.write_batch(batch)
+        buffer: list[pa.RecordBatch] = []
+        with pq.ParquetWriter(handle, parts.schema) as writer:
+            for batch in part_batches(parts):
+                buffer.append(batch)
                 rows += batch.num_rows
+                if len(buffer) >= PARTS_PER_ROW_GROUP:
+                    writer.write_table(pa.Table.from_batches(buffer, parts.schema))
+                    buffer.clear()
+            if buffer:
+                writer.write_table(pa.Table.from_batches(buffer, parts.schema))
 
     with storing(results_dir):
         atomic_write(results_dir / name, write)

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -77,6 +78,6 @@ def comparison_figure(result: ComparisonResult) -> Figure:
 
 def _forest(ax: Axes, rows: pd.DataFrame, y: list[float], colour: str, label: str) -> None:
     mean = rows["difference_mean"].to_numpy()
-    err = [mean - rows["difference_ci95_low"].to_numpy(),
-           rows["difference_ci95_high"].to_numpy() - mean]
+    err = np.clip([mean - rows["difference_ci95_low"].to_numpy(),
+                   rows["difference_ci95_high"].to_numpy() - mean], 0, None)
     ax.errorbar(mean, y, xerr=err, fmt="o", color=colour, capsize=3, label=label)

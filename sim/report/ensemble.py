@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -47,8 +48,8 @@ def robust_figure(robust: pd.DataFrame, lever_paths: Sequence[str], scenario: st
     fig = Figure(figsize=(8, 1.5 + 0.35 * len(robust)), layout="constrained")
     ax = fig.subplots()
     share = robust["robust_share"].to_numpy()
-    err = [share - robust["robust_share_ci95_low"].to_numpy(),
-           robust["robust_share_ci95_high"].to_numpy() - share]
+    err = np.clip([share - robust["robust_share_ci95_low"].to_numpy(),
+                   robust["robust_share_ci95_high"].to_numpy() - share], 0, None)
     y = list(range(len(robust)))
     ax.barh(y, share, xerr=err, color="C0", capsize=3)
     ax.set_yticks(y, [setting_label(r, lever_paths) for _, r in robust.iterrows()], fontsize=8)

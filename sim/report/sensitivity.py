@@ -17,6 +17,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -72,8 +73,8 @@ def tornado(result: SensitivityResult, top: int | None = None) -> Figure:
         y = range(len(rows))
         for end, colour, offset in (("low", LOW_COLOUR, 0.2), ("high", HIGH_COLOUR, -0.2)):
             delta = rows[f"{end}_delta_mean"].to_numpy()
-            err = [delta - rows[f"{end}_delta_ci95_low"].to_numpy(),
-                   rows[f"{end}_delta_ci95_high"].to_numpy() - delta]
+            err = np.clip([delta - rows[f"{end}_delta_ci95_low"].to_numpy(),
+                           rows[f"{end}_delta_ci95_high"].to_numpy() - delta], 0, None)
             at = [v + offset for v in y]
             ax.barh(at, delta, height=0.4, color=colour, alpha=0.85,
                     label=f"{end} end of the range")
@@ -104,7 +105,8 @@ def indices_figure(result: SensitivityResult) -> Figure:
     for ax, output in zip(axes, outputs, strict=True):
         rows = result.indices[result.indices["output"] == output].sort_values("rank").iloc[::-1]
         value = rows["value"].to_numpy()
-        err = [value - rows["ci95_low"].to_numpy(), rows["ci95_high"].to_numpy() - value]
+        err = np.clip([value - rows["ci95_low"].to_numpy(), rows["ci95_high"].to_numpy() - value],
+                      0, None)
         ax.barh(range(len(rows)), value, color="C2", xerr=err, capsize=2)
         ax.set_yticks(list(range(len(rows))), list(rows["input"]), fontsize=7)
         index = str(rows["index"].iloc[0])

@@ -128,7 +128,12 @@ def _parse_range(text: str, path: str) -> list[Any]:
         raise ScenarioError("--values", path, text, f"COUNT must be 1..{MAX_VALUES}")
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise ScenarioError("--values", path, text, "START and STOP must be finite numbers")
-    values = [round(float(v), 12) for v in np.linspace(lo, hi, n)]
+    try:
+        with np.errstate(all="raise"):
+            values = [round(float(v), 12) for v in np.linspace(lo, hi, n)]
+    except FloatingPointError:  # e.g. 0:1.8e308:4 overflows on the way
+        raise ScenarioError("--values", path, text, "START and STOP are too far apart to "
+                            "space evenly") from None
     if _is_integer(start) and _is_integer(stop) and all(v.is_integer() for v in values):
         return [int(v) for v in values]
     return values
