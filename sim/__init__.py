@@ -7,6 +7,7 @@ The package follows the flow of a study: :mod:`sim.scenario` (what to simulate) 
 and history. Public API::
 
     from sim import load_scenario, run_replications, run_summary, sweep, capacity_bound
+    from sim import sensitivity, compare, explore   # how sure, and which lever
 
 The names are imported on first use, so ``python -m sim --help`` stays quick.
 """
@@ -26,6 +27,9 @@ _API = {
     "ReplicationResult": "sim.model.results", "run_summary": "sim.report.summary",
     "LoadedScenario": "sim.scenario.loader", "load_scenario": "sim.scenario.loader",
     "Scenario": "sim.scenario.schema", "scenario_from_dict": "sim.scenario.build",
+    "sensitivity": "sim.uncertainty", "compare": "sim.uncertainty", "explore": "sim.uncertainty",
+    "SensitivityResult": "sim.analysis.sensitivity", "ComparisonResult": "sim.analysis.compare",
+    "EnsembleResult": "sim.analysis.ensemble",
 }
 
 __all__ = ["__version__", *_API]

@@ -231,7 +231,7 @@ def explore(scenario: ScenarioLike, sample: str = "lhs:50", *,
             parts = stored_parts(results_dir.path)
             batches = [] if parts is None else part_batches(parts, ["point", *columns])
             moments = point_moments(batches, columns, len(design.points))
-        experiments = experiments_table(design, moments, len(settings))
+        experiments = experiments_table(design, moments, len(settings), threshold, robust_field)
         robust = robust_summary(experiments, lever_paths, threshold, robust_field)
         result = EnsembleResult(experiments, robust, info)
         if results_dir is not None:

@@ -17,6 +17,7 @@ import pytest
 from sim.cli import main
 from sim.errors import OutputError, ScenarioError
 from sim.experiments import designs
+from sim.report import study_columns
 from sim.report.sensitivity import render_markdown
 from sim.scenario.build import with_overrides
 from sim.scenario.inputs import levers_of, uncertain_inputs
@@ -88,6 +89,8 @@ def test_sensitivity_writes_a_resumable_results_directory(tmp_path):
                                   "shut_in_mt_per_year"}
     table = pd.read_parquet(out / "replications.parquet")
     assert len(table) == 3 * (1 + 2 * len(FEW))
+    written = pd.read_csv(out / "sensitivity.csv")
+    assert study_columns.undocumented(written.columns, study_columns.SENSITIVITY_CSV) == []
     with pytest.raises(OutputError, match="pass --resume"):
         sensitivity(scenario, replications=3, jobs=1, out=out)
     again = sensitivity(scenario, replications=3, jobs=1, out=out, resume=True,
@@ -116,6 +119,8 @@ def test_morris_and_sobol_report_indices_with_intervals_and_the_sample_size():
     sobol = sensitivity(scenario, "sobol", samples=4, replications=2, jobs=1)
     assert sobol.design["points"] == 4 * (len(FEW) + 2)
     assert set(sobol.indices["index"]) == {"ST"}
+    for indices in (morris.indices, sobol.indices):
+        assert study_columns.undocumented(indices.columns, study_columns.INDICES_CSV) == []
 
 
 # --- compare ---------------------------------------------------------------------------------
@@ -131,6 +136,8 @@ def test_compare_gives_paired_differences_and_verdicts_for_every_field(tmp_path)
     assert result.verdict("produced_mt_per_year") == "no detectable difference"
     for name in ["comparison.csv", "replications.parquet", "figures/compare.png"]:
         assert (result.out / name).exists(), name
+    assert study_columns.undocumented(pd.read_csv(result.out / "comparison.csv").columns,
+                                      study_columns.COMPARISON_CSV) == []
     table = pd.read_parquet(result.out / "replications.parquet")
     assert set(table["fleet.tankers"].dropna()) == {10}  # what differs is a column
 
@@ -177,7 +184,12 @@ def test_explore_writes_one_row_per_world_and_lever_setting_and_the_robust_share
     assert (table["replications"] == 2).all()
     assert {"transcaspian_mt_per_year_mean", "transcaspian_mt_per_year_ci95_low",
             "reaches_6_0_mean"} <= set(table.columns)
+    inputs = [item.column for item in uncertain_inputs(scenario)]
+    assert study_columns.undocumented(table.columns, study_columns.EXPERIMENTS_PARQUET, inputs,
+                                      ["fleet.tankers"]) == []
     robust = pd.read_csv(tmp_path / "ens" / "robust.csv")
+    assert study_columns.undocumented(robust.columns, study_columns.ROBUST_CSV,
+                                      levers=["fleet.tankers"]) == []
     assert list(robust["fleet.tankers"]) == [10, 8]  # as it is (10), then 8
     assert (robust["worlds"] == 3).all()
     assert ((robust["robust_share_ci95_low"] <= robust["robust_share"])
@@ -238,6 +250,19 @@ def test_bad_methods_samples_and_ranges_are_one_clear_line_and_exit_2(argv, frag
     assert err.count("\n") == 1
     assert fragment in err
     assert not (tmp_path / "never").exists()
+
+
+def test_the_sensitivity_document_and_the_readme_name_the_commands():
+    text = (ROOT / "docs" / "sensitivity.md").read_text(encoding="utf-8")
+    assert "## What the answer depends on" in text
+    assert "python tools/sensitivity_report.py" in text
+    for name in ("base", "expanded_fleet"):
+        assert f"### `{name}`" in text
+        assert (ROOT / "docs" / "images" / f"tornado_{name}.png").exists()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in ("python -m sim sensitivity", "python -m sim compare", "python -m sim explore"):
+        assert command in readme
+    assert "**How sure.**" in readme
 
 
 def test_a_scenario_without_ranges_is_refused():

@@ -30,6 +30,8 @@ from sim.model.results import output_fields
 ROBUST_THRESHOLD = 0.9
 #: The output whose mean decides robustness (P(Trans-Caspian >= 6.0 Mt/yr)).
 ROBUST_FIELD = "reaches_6_0"
+#: 18/20 is 0.9 even where the sum of 0/1 values divides to 0.8999999999999999.
+ROUNDING = 1e-12
 
 
 @dataclass
@@ -47,11 +49,15 @@ def summarised_columns() -> list[str]:
     return [f.name for f in output_fields() if f.kind != "id"]
 
 
-def experiments_table(design: Design, moments: PointMoments, settings: int) -> pd.DataFrame:
+def experiments_table(design: Design, moments: PointMoments, settings: int,
+                      threshold: float = ROBUST_THRESHOLD, field: str = ROBUST_FIELD
+                      ) -> pd.DataFrame:
     """One row per draw and lever setting: inputs, lever values, output means (and CIs).
 
     Every summarised output field ``F`` gives ``F_mean``; the headline outputs (the
-    ``kpis`` group) also ``F_ci95_low`` and ``F_ci95_high`` over the R replications.
+    ``kpis`` group) also ``F_ci95_low`` and ``F_ci95_high`` over the R replications;
+    ``robust`` says whether ``field``'s mean reached ``threshold`` (the outcome a
+    scenario-discovery method such as PRIM takes).
     """
     count = len(design.points)
     index = np.arange(count)
@@ -67,6 +73,7 @@ def experiments_table(design: Design, moments: PointMoments, settings: int) -> p
             low, high = moments.interval(output.name, binary=output.kind == "indicator")
             columns[f"{output.name}_ci95_low"] = low
             columns[f"{output.name}_ci95_high"] = high
+    columns["robust"] = columns[f"{field}_mean"] >= threshold - ROUNDING
     return pd.DataFrame(columns)
 
 
@@ -83,21 +90,20 @@ def robust_summary(experiments: pd.DataFrame, lever_paths: Sequence[str],
     for setting in sorted(experiments["setting"].unique()):
         group = experiments[experiments["setting"] == setting]
         ran = group[group["replications"] > 0]
-        robust = ran[f"{field}_mean"] >= threshold - 1e-12
+        robust = ran[f"{field}_mean"] >= threshold - ROUNDING
         worlds = len(ran)
         share = float(robust.mean()) if worlds else float("nan")
         low, high = wilson_interval(share, worlds) if worlds else (float("nan"),) * 2
         volume = summarize(ran["transcaspian_mt_per_year_mean"]) if worlds else {}
-        first = group.iloc[0]
-        rows.append({"setting": int(setting), **{p: first[p] for p in lever_paths},
+        rows.append({"setting": int(setting), **{p: group[p].iloc[0] for p in lever_paths},
                      "worlds": worlds, "robust_worlds": int(robust.sum()),
                      "robust_share": share, "robust_share_ci95_low": low,
                      "robust_share_ci95_high": high,
                      f"{field}_mean_over_worlds": float(ran[f"{field}_mean"].mean())
                      if worlds else float("nan"),
                      "transcaspian_mt_per_year_mean_over_worlds": volume.get("mean"),
-                     "transcaspian_mt_per_year_ci95_low": volume.get("ci95_low"),
-                     "transcaspian_mt_per_year_ci95_high": volume.get("ci95_high"),
+                     "transcaspian_mt_per_year_over_worlds_ci95_low": volume.get("ci95_low"),
+                     "transcaspian_mt_per_year_over_worlds_ci95_high": volume.get("ci95_high"),
                      "replications_per_world": int(ran["replications"].min()) if worlds else 0,
                      "threshold": threshold, "field": field})
     return pd.DataFrame(rows)

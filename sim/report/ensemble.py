@@ -36,8 +36,8 @@ def robust_text(robust: pd.DataFrame, lever_paths: Sequence[str]) -> str:
         share = (f"{r.robust_share:.2f} [{r.robust_share_ci95_low:.2f}, "
                  f"{r.robust_share_ci95_high:.2f}]")
         volume = (f"{number(r.transcaspian_mt_per_year_mean_over_worlds)} "
-                  f"[{number(r.transcaspian_mt_per_year_ci95_low)}, "
-                  f"{number(r.transcaspian_mt_per_year_ci95_high)}]")
+                  f"[{number(r.transcaspian_mt_per_year_over_worlds_ci95_low)}, "
+                  f"{number(r.transcaspian_mt_per_year_over_worlds_ci95_high)}]")
         lines.append(f"{setting_label(r, lever_paths)[:45]:<46}{int(r.worlds):>8}{share:>26}"
                      f"{volume:>36}")
     return "\n".join(lines)

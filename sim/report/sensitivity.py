@@ -263,7 +263,7 @@ def _verdict(result: SensitivityResult, vol: pd.DataFrame, prob: pd.DataFrame | 
         flips = prob[(prob["low_delta_ci95_high"] < -0.05) | (prob["high_delta_ci95_high"] < -0.05)
                      | (prob["low_delta_ci95_low"] > 0.05) | (prob["high_delta_ci95_low"] > 0.05)]
         if len(flips):
-            text += (" P(>= 6.0) moves by more than 0.05 (95% interval) under "
+            text += (" P(>= 6.0) changes by more than 0.05 (at 95% confidence) under "
                      + ", ".join(f"`{name}`" for name in flips.sort_values("rank").index) + ".")
     if quiet:
         text += f" No detectable effect: {', '.join(f'`{q}`' for q in quiet)}."
