@@ -7,6 +7,8 @@ The package follows the flow of a study: :mod:`sim.scenario` (what to simulate) 
 and history. Public API::
 
     from sim import load_scenario, run_replications, run_summary, sweep, chain_bound
+    from sim import headline                        # the README's main job
+    from sim import sensitivity, compare, explore   # how sure, and which lever
 
 The names are imported on first use, so ``python -m sim --help`` stays quick.
 """
@@ -22,10 +24,13 @@ __version__ = "0.1.0"
 _API = {
     "ChainBound": "sim.analysis.bound", "chain_bound": "sim.analysis.bound",
     "SweepResult": "sim.study", "run_replications": "sim.study",
-    "sweep": "sim.study", "run_replication": "sim.model.replication",
+    "sweep": "sim.study", "headline": "sim.study", "run_replication": "sim.model.replication",
     "ReplicationResult": "sim.model.results", "run_summary": "sim.report.summary",
     "LoadedScenario": "sim.scenario.loader", "load_scenario": "sim.scenario.loader",
     "Scenario": "sim.scenario.schema", "scenario_from_dict": "sim.scenario.build",
+    "sensitivity": "sim.uncertainty", "compare": "sim.uncertainty", "explore": "sim.uncertainty",
+    "SensitivityResult": "sim.analysis.sensitivity", "ComparisonResult": "sim.analysis.compare",
+    "EnsembleResult": "sim.analysis.ensemble",
 }
 
 __all__ = ["__version__", *_API]

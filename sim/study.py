@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
@@ -25,7 +25,7 @@ from sim.experiments.executors import Failure, default_jobs
 from sim.experiments.manifest import SCENARIO_FILE, add_rerun_commands, build_manifest, now
 from sim.experiments.plan import Plan, plan_headline, plan_run, plan_sweep
 from sim.experiments.results_dir import ResultsDir, storing, write_csv, write_parquet
-from sim.experiments.runner import Runner, ScenarioSource
+from sim.experiments.runner import Runner, RunOutcome, ScenarioSource
 from sim.model.results import result_columns
 from sim.report.headline import summarize_headline
 from sim.report.summary import summarize_points
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from sim.report.figures import Drawn
 
 ScenarioLike = Scenario | LoadedScenario | str | Path
+R = TypeVar("R")
 
 
 @dataclass
@@ -119,7 +120,7 @@ def _headline_figures(plan: Plan, summary: pd.DataFrame, folder: Path) -> Drawn:
         figure = headline_figure(summary, literal(plan.base.name),
                                  plan.base.russian_route.disruption.steady_state_probability,
                                  settings.surge_nomination_mt_per_year)
-        drawn.written += save_figure(figure, folder / "headline")
+        drawn.written += save_figure(figure, folder, "headline")
     except OSError as exc:
         raise OutputError(f"{folder}: cannot write the headline figure "
                           f"({exc.strerror or exc})") from None
@@ -188,45 +189,72 @@ def headline(scenario: ScenarioLike, *, capacity_replications: int | None = None
 def _study(kind: StudyKind, plan: Plan, runner: Runner, source: ScenarioSource,
            out: str | Path | None, resume: bool, command_line: Sequence[str] | None, csv: bool,
            figures: bool, phases: Phases) -> SweepResult:
-    """Run a study in memory, or into a results directory when ``out`` is given."""
-    if out is None:
-        outcome = runner.run()
+    """Run a sweep or the headline: tables and texts first, then (with ``out``) figures."""
+
+    def finish(results_dir: ResultsDir | None, outcome: RunOutcome) -> SweepResult:
+        phases.mark("simulation")
         summary = kind.summarize(plan, outcome.replications)
         texts = kind.texts(plan, summary) if kind.texts is not None else {}
-        return SweepResult(outcome.replications, summary, outcome.failures, texts=texts)
+        result = SweepResult(outcome.replications, summary, outcome.failures, texts=texts)
+        phases.mark("summary")
+        if results_dir is not None:
+            _write_tables(results_dir, result, csv)
+            result.out = results_dir.path
+            phases.mark("tables")
+        return result
+
+    def draw(results_dir: ResultsDir, result: SweepResult) -> dict[str, str]:
+        return kind.figures(plan, result.summary, results_dir.path / "figures").failed
+
+    return run_plan(plan, runner, finish, out=out, resume=resume, scenario_file=source.file,
+                    command_line=command_line, draw=draw if figures else None, phases=phases)
+
+
+def run_plan(plan: Plan, runner: Runner, finish: Callable[[ResultsDir | None, RunOutcome], R],
+             *, out: str | Path | None, resume: bool = False, scenario_file: str | None = None,
+             command_line: Sequence[str] | None = None,
+             manifest_extra: Mapping[str, Any] | None = None,
+             draw: Callable[[ResultsDir, R], dict[str, str]] | None = None,
+             phases: Phases | None = None) -> R:
+    """Run a plan and hand its outcome to ``finish``; with ``out``, in a results directory.
+
+    The directory follows the same rules for every study (``sweep``, ``headline``,
+    ``sensitivity``, ``compare``, ``explore``): locked, the manifest first
+    (``manifest_extra`` adds the study's own description), replications stored as
+    parts as they complete, then ``finish`` writes the study's tables, then the
+    manifest says complete (with the phases' times and the workers' CPU), then
+    ``draw`` draws the figures, each failure a one-line notice. A stopped run keeps
+    what it stored and resumes with ``resume``.
+    """
+    if out is None:
+        return finish(None, runner.run())
     with ResultsDir.open(out, plan.sweep_id, resume) as results_dir:
-        return _run_into(kind, results_dir, plan, runner, source.file, command_line, csv,
-                         figures, phases)
+        return _run_into(results_dir, plan, runner, finish, scenario_file, command_line,
+                         manifest_extra or {}, draw, phases or Phases())
 
 
-def _run_into(kind: StudyKind, results_dir: ResultsDir, plan: Plan, runner: Runner,
-              scenario_file: str | None, command_line: Sequence[str] | None, csv: bool,
-              figures: bool, phases: Phases) -> SweepResult:
-    """Run the study into an open results directory, keeping the manifest up to date.
+def _run_into(results_dir: ResultsDir, plan: Plan, runner: Runner,
+              finish: Callable[[ResultsDir | None, RunOutcome], R], scenario_file: str | None,
+              command_line: Sequence[str] | None, manifest_extra: Mapping[str, Any],
+              draw: Callable[[ResultsDir, R], dict[str, str]] | None, phases: Phases) -> R:
+    """Run the plan into an open results directory, keeping the manifest up to date.
 
-    The tables, texts and the finished manifest are stored before any figure is
-    drawn, so a figure that fails (or a Ctrl-C while drawing) never costs a result.
-    The manifest also records what each phase took (``timings_seconds``) and what
-    the replications cost inside the workers (``cost``).
+    The tables and the finished manifest are stored before any figure is drawn, so
+    a figure that fails (or a Ctrl-C while drawing) never costs a result.
     """
     scenario_toml = results_dir.path / SCENARIO_FILE
     runner.source = ScenarioSource(str(scenario_toml))
     manifest = build_manifest(plan, results_dir.read_manifest() or {}, scenario_file,
                               scenario_toml, runner.done_counts(), runner.executor, runner.jobs,
                               command_line)
+    manifest.update(manifest_extra)
     try:
-        results_dir.write_manifest(manifest)  # first: it marks the directory as this sweep's
+        results_dir.write_manifest(manifest)  # first: it marks the directory as this study's
         results_dir.write_text(SCENARIO_FILE, dump_toml(plan.base))
         outcome = runner.run(results_dir)
-        phases.mark("simulation")
-        summary = kind.summarize(plan, outcome.replications)
-        texts = kind.texts(plan, summary) if kind.texts is not None else {}
-        result = SweepResult(outcome.replications, summary, outcome.failures, texts=texts)
-        phases.mark("summary")
-        _write_tables(results_dir, result, csv)
-        phases.mark("tables")
+        result = finish(results_dir, outcome)
         manifest.update(status="complete", finished=now(),
-                        replications_done=runner.done_counts(), failures=len(result.failures),
+                        replications_done=runner.done_counts(), failures=len(outcome.failures),
                         timings_seconds=phases.seconds, cost=runner.cost.as_dict())
         add_rerun_commands(manifest, plan, runner.done_counts(), scenario_toml)
         results_dir.write_manifest(manifest)
@@ -239,9 +267,8 @@ def _run_into(kind: StudyKind, results_dir: ResultsDir, plan: Plan, runner: Runn
                 "a worker process died (killed, or out of memory) while running the sweep")
             raise WorkerDied(f"{reason}; {stored}") from None
         raise
-    result.out = results_dir.path
-    if figures:
-        _draw_figures(kind, results_dir, result, plan, manifest)
+    if draw is not None:
+        _draw_figures(results_dir, draw, result, manifest)
         phases.mark("figures")
         with contextlib.suppress(OutputError):
             results_dir.write_manifest(manifest)
@@ -274,8 +301,8 @@ def _write_tables(results_dir: ResultsDir, result: SweepResult, csv: bool) -> No
             results_dir.write_text(name, text)
 
 
-def _draw_figures(kind: StudyKind, results_dir: ResultsDir, result: SweepResult, plan: Plan,
-                  manifest: dict[str, Any]) -> None:
+def _draw_figures(results_dir: ResultsDir, draw: Callable[[ResultsDir, R], dict[str, str]],
+                  result: R, manifest: dict[str, Any]) -> None:
     """Draw the figures of a finished study; each one that fails is a one-line notice.
 
     The results are already complete: a figure that cannot be drawn is reported
@@ -283,7 +310,7 @@ def _draw_figures(kind: StudyKind, results_dir: ResultsDir, result: SweepResult,
     can draw it again later.
     """
     try:
-        failed = kind.figures(plan, result.summary, results_dir.path / "figures").failed
+        failed = draw(results_dir, result)
     except OutputError as exc:
         failed = {"figures": str(exc)}
     for name, reason in failed.items():

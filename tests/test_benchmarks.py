@@ -18,3 +18,15 @@ def test_benchmark_quick_mode_runs_and_reports_every_section(tmp_path):
     for heading in ["Speed per replication-year", "minimal shuttle", "Headline sweep",
                     "parallel efficiency", "peak RSS"]:
         assert heading in text
+
+
+@pytest.mark.slow
+def test_uncertainty_benchmark_quick_mode_reports_every_study(tmp_path):
+    out = tmp_path / "uncertainty.md"
+    done = subprocess.run([sys.executable, "benchmarks/uncertainty.py", "--quick", "--output",
+                           str(out)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text()
+    for heading in ["Sensitivity of base", "Compare base and expanded_fleet", "Ensemble",
+                    "peak RSS", "equals the uninterrupted run"]:
+        assert heading in text

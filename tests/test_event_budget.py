@@ -207,8 +207,8 @@ def test_a_run_of_too_many_events_is_refused_though_its_simulated_years_are_few(
 
 def test_a_sweep_of_too_many_events_is_refused(capsys, tmp_path):
     message = refuse(["sweep", BASE_FILE, "--param", "fleet.tankers", "--values", "1:10:10",
-                      "--replications", "2000", "--set", "aktau.other_traffic_cargo_t=100",
-                      "--set", "aktau.berths=20",
+                      "--replications", "5000", "--set", "fleet.cargo_t=1000",
+                      "--set", "fleet.crossing_distance_nm=20",
                       "--set", "run.horizon_days=3650", "--out", str(tmp_path / "o")], capsys)
     assert "sweep size" in message
     assert "events" in message

@@ -63,7 +63,7 @@ def test_every_field_of_base_is_written_out_with_a_source_comment():
         for k, v in d.items():
             yield from leaves(v, f"{prefix}{k}.") if isinstance(v, dict) else [f"{prefix}{k}"]
 
-    written = set(leaves(data))
+    written = set(leaves(data)) | {key for key in ("uncertainty", "levers") if data.get(key)}
     schema_leaves = {p for p in known_paths()
                      if not any(q.startswith(p + ".") for q in known_paths())}
     # Only optional fields (no default value, e.g. rate vs probability) may be left out.

@@ -6,8 +6,18 @@ import argparse
 import sys
 from typing import Any
 
-from sim.cli.options import load, non_negative_int, positive_int, scenario_arguments
-from sim.cli.sweep import add_run_options, check_run_options, default_out
+from sim.cli.options import (
+    check_run_options,
+    command_line,
+    default_out,
+    emit,
+    load,
+    positive_int,
+    run_options,
+    scenario_arguments,
+    study_outputs,
+)
+from sim.errors import one_line
 
 
 def add_parsers(sub: Any) -> None:
@@ -19,8 +29,8 @@ def add_parsers(sub: Any) -> None:
                      help="replications per level in panel A (default: the [headline] table)")
     cmd.add_argument("--surge-replications", type=positive_int, metavar="N",
                      help="replications per level and p in panel B (default: the table)")
-    cmd.add_argument("--seed", type=non_negative_int, help="root seed (overrides run.seed)")
-    add_run_options(cmd)
+    run_options(cmd, "headline")
+    study_outputs(cmd)
     cmd.set_defaults(handler=handle)
 
 
@@ -31,20 +41,20 @@ def handle(args: argparse.Namespace) -> int:
 
     check_run_options(args)
     loaded = load(args)
-    out = args.out if args.out is not None else default_out(f"headline-{loaded.scenario.name}")
+    out = args.out if args.out is not None else default_out(loaded.scenario.name, "headline")
     result = headline(loaded, capacity_replications=args.capacity_replications,
                       surge_replications=args.surge_replications, seed=args.seed,
                       jobs=args.jobs, executor=args.executor, scheduler=args.scheduler,
                       out=out, resume=args.resume, on_error=args.on_error, csv=args.csv,
                       figures=not args.no_figures, progress=True,
-                      command_line=["python", "-m", "sim", *sys.argv[1:]])
-    print(headline_table(result.summary))
-    print()
-    print(result.texts["headline.md"].strip())
-    print(f"\nResults in {result.out}/ (headline.md, summary.csv, replications.parquet, "
-          "figures/headline.png)")
+                      command_line=command_line())
+    emit(headline_table(result.summary))
+    emit()
+    emit(result.texts["headline.md"].strip())
+    emit(f"\nResults in {one_line(str(result.out))}/ (headline.md, summary.csv, "
+         "replications.parquet, figures/headline.png)")
     if result.failures:
-        print(f"{len(result.failures)} replications failed; see {result.out}/failures.json",
-              file=sys.stderr)
+        print(f"{len(result.failures)} replications failed; see "
+              f"{one_line(str(result.out))}/failures.json", file=sys.stderr)
         return 1
     return 0

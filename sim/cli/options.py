@@ -8,9 +8,11 @@ import math
 import re
 import sys
 from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from sim.errors import ScenarioError, StdoutError, UserError
+from sim.errors import NO_VALUE, ScenarioError, StdoutError, UserError
 from sim.experiments.jobs import default_jobs
 
 if TYPE_CHECKING:
@@ -105,6 +107,57 @@ def load(args: argparse.Namespace, options: Sequence[tuple[str, str]] = ()
 
     return load_scenario(args.scenario, args.overrides,
                          allow_outside_tree=args.allow_outside_extends, options=options)
+
+def run_options(parser: argparse.ArgumentParser, study: str = "sweep") -> None:
+    """Options every study that runs a plan shares: seed, workers, back end, results directory."""
+    parser.add_argument("--seed", type=non_negative_int, help="root seed (overrides run.seed)")
+    parser.add_argument("--jobs", type=positive_int, default=None,
+                        help="worker processes (default: all cores)")
+    parser.add_argument("--executor", choices=["process", "dask"], default="process")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler to join (with "
+                        "--executor dask); default: a local cluster")
+    parser.add_argument("--out", metavar="DIR", help="results directory (default: "
+                        "runs/NAME-TIME)" if study == "sweep" else "results directory "
+                        f"(default: runs/NAME-{study}-TIME)")
+    parser.add_argument("--resume", action="store_true",
+                        help=f"continue an interrupted {study} in --out")
+
+
+def study_outputs(parser: argparse.ArgumentParser) -> None:
+    """Options of studies that write tables and figures (sweep, headline)."""
+    parser.add_argument("--on-error", choices=["stop", "record"], default="stop",
+                        help="a failing replication stops the study (default) or is recorded")
+    parser.add_argument("--csv", action="store_true", help="also write replications.csv")
+    parser.add_argument("--no-figures", action="store_true", help="skip drawing figures")
+
+
+def check_run_options(args: argparse.Namespace) -> None:
+    """Options of :func:`run_options` that only make sense together."""
+    if args.resume and args.out is None:
+        raise ScenarioError("--resume", "", NO_VALUE, "needs --out DIR (the directory of the "
+                            "interrupted run)")
+    if args.scheduler and args.executor != "dask":
+        raise ScenarioError("--scheduler", "", args.scheduler, "needs --executor dask")
+    if args.scheduler:
+        from sim.experiments.executors import scheduler_problem
+
+        problem = scheduler_problem(args.scheduler)
+        if problem is not None:
+            raise ScenarioError("--scheduler", "", args.scheduler, problem)
+    check_jobs(args)
+
+
+def default_out(name: str, study: str = "") -> Path:
+    """``runs/NAME-TIME`` (``runs/NAME-STUDY-TIME``), the name reduced to safe characters."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "sweep"
+    middle = f"-{study}" if study else ""
+    return Path("runs") / f"{safe[:60]}{middle}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+
+
+def command_line() -> list[str]:
+    """The command line as the manifest records it."""
+    return ["python", "-m", "sim", *sys.argv[1:]]
+
 
 def check_jobs(args: argparse.Namespace) -> None:
     """Refuse more local worker processes than can help (each costs ~100 MB)."""

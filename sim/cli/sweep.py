@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sim.cli.options import (
-    check_jobs,
+    check_run_options,
+    command_line,
+    default_out,
     emit,
     load,
-    non_negative_int,
     positive_float,
     positive_int,
+    run_options,
     scenario_arguments,
+    study_outputs,
 )
 from sim.errors import NO_VALUE, ScenarioError, one_line
 
@@ -34,27 +34,11 @@ def add_parsers(sub: Any) -> None:
     count.add_argument("--precision", type=positive_float, metavar="HALF_WIDTH",
                        help="add replications until the 95%% half-width of the Trans-Caspian "
                        "mean is at most this (Mt/yr)")
-    sw.add_argument("--seed", type=non_negative_int, help="root seed (overrides run.seed)")
     sw.add_argument("--independent-streams", action="store_true",
                     help="give every point its own random streams (no common random numbers)")
-    add_run_options(sw)
+    run_options(sw)
+    study_outputs(sw)
     sw.set_defaults(handler=handle)
-
-
-def add_run_options(cmd: argparse.ArgumentParser) -> None:
-    """Options every study that writes a results directory shares."""
-    cmd.add_argument("--jobs", type=positive_int, default=None,
-                     help="worker processes (default: all cores)")
-    cmd.add_argument("--executor", choices=["process", "dask"], default="process")
-    cmd.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler to join (with "
-                     "--executor dask); default: a local cluster")
-    cmd.add_argument("--out", metavar="DIR", help="results directory (default: runs/NAME-TIME)")
-    cmd.add_argument("--resume", action="store_true",
-                     help="continue an interrupted study in --out")
-    cmd.add_argument("--on-error", choices=["stop", "record"], default="stop",
-                     help="a failing replication stops the study (default) or is recorded")
-    cmd.add_argument("--csv", action="store_true", help="also write replications.csv")
-    cmd.add_argument("--no-figures", action="store_true", help="skip drawing figures")
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -72,7 +56,7 @@ def handle(args: argparse.Namespace) -> int:
                    executor=args.executor, scheduler=args.scheduler, out=out,
                    resume=args.resume, on_error=args.on_error, csv=args.csv,
                    figures=not args.no_figures, progress=True,
-                   command_line=["python", "-m", "sim", *sys.argv[1:]])
+                   command_line=command_line())
     paths = args.params or [p.path for p in loaded.scenario.sweep.parameters]
     emit(sweep_table(result.summary, [c for c in result.summary.columns if c in paths]))
     emit(f"\nResults in {one_line(str(result.out))}/ (summary.csv, replications.parquet, "
@@ -98,23 +82,3 @@ def _sweep_parameters(args: argparse.Namespace) -> dict[str, list[Any]] | None:
         return None
     return {path: parse_values(text, path) for path, text in zip(args.params, args.values,
                                                                  strict=True)}
-
-def check_run_options(args: argparse.Namespace) -> None:
-    """Options that only make sense together."""
-    if args.resume and args.out is None:
-        raise ScenarioError("--resume", "", NO_VALUE, "needs --out DIR (the directory of the "
-                            "interrupted sweep)")
-    if args.scheduler and args.executor != "dask":
-        raise ScenarioError("--scheduler", "", args.scheduler, "needs --executor dask")
-    if args.scheduler:
-        from sim.experiments.executors import scheduler_problem
-
-        problem = scheduler_problem(args.scheduler)
-        if problem is not None:
-            raise ScenarioError("--scheduler", "", args.scheduler, problem)
-    check_jobs(args)
-
-def default_out(name: str) -> Path:
-    """``runs/NAME-TIME``, with the scenario name reduced to safe file-name characters."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "sweep"
-    return Path("runs") / f"{safe[:60]}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"

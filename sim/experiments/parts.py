@@ -98,8 +98,15 @@ def part_problem(file: Path, frame: pd.DataFrame, label: PartLabel | None, sweep
     if sorted(frame["replication"].tolist()) != sorted(label.replications):
         return "its rows are not the replications its label names"
     if not ((frame["point"] == label.point).all() and (frame["seed"] == seed).all()
-            and all((frame[path] == value).all() for path, value in values.items())):
+            and all(_all_equal(frame[path], value) for path, value in values.items())):
         return "its rows are not of the point and seed its label names"
     if stored.get(label.point, set()) & set(label.replications):
         return "it repeats replications already stored in another part"
     return None
+
+
+def _all_equal(column: pd.Series, value: Any) -> bool:
+    """Whether every cell of ``column`` holds ``value`` (a number, a name or a list)."""
+    if isinstance(value, list | tuple):
+        return bool(column.map(lambda cell: list(cell) == list(value)).all())
+    return bool((column == value).all())

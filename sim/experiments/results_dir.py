@@ -213,13 +213,16 @@ class ResultsDir:
                          lambda handle: pq.write_table(table, handle))
 
     def stored_parts(self, points: Mapping[int, tuple[int, dict[str, Any]]],
-                     columns: Sequence[str]) -> pd.DataFrame | None:
+                     columns: Sequence[str], keep: Sequence[str] | None = None
+                     ) -> pd.DataFrame | None:
         """Every replication stored in parts of this sweep so far (None if there are none).
 
         ``points`` maps each point to its seed and swept values and ``columns`` are
-        the columns of a part. A part that cannot be read (it should not happen:
-        parts are written atomically) is renamed ``*.unreadable``, and one that
-        belongs elsewhere (another sweep, seed or point; see
+        the columns of a part; ``keep`` (None: all) are the columns returned, so a
+        study that needs a few columns holds only those in memory (parts are read
+        one at a time). A part that cannot be read (it should not happen: parts are
+        written atomically) is renamed ``*.unreadable``, and one that belongs
+        elsewhere (another sweep, seed or point; see
         :func:`~sim.experiments.parts.part_problem`) ``*.foreign``, each with a
         one-line notice; their replications run again.
         """
@@ -237,7 +240,7 @@ class ResultsDir:
                 continue
             assert label is not None
             stored.setdefault(label.point, set()).update(label.replications)
-            frames.append(frame)
+            frames.append(frame if keep is None else frame[list(keep)])
         return pd.concat(frames, ignore_index=True) if frames else None
 
     def _set_aside(self, file: Path, suffix: str, why: str) -> None:
@@ -378,7 +381,9 @@ def _holds_nothing(path: Path) -> bool:
 
 #: Files a sweep writes in its results directory (temporaries are ``.NAME.XXXXXXXX.tmp``).
 _OWN_FILES = re.compile(r"manifest\.json|scenario\.toml|failures\.json|summary\.csv"
-                        r"|replications\.(parquet|csv)|lock")
+                        r"|replications\.(parquet|csv)|lock"
+                        r"|design\.csv|sensitivity\.csv|indices\.csv|comparison\.csv"
+                        r"|experiments\.parquet|robust\.csv")
 _OWN_PARTS = re.compile(r"point-\d{4}-reps-\d{6}-\d{6}\.parquet")
 _OWN_FIGURES = re.compile(r"[a-z0-9_]+\.(png|svg)")
 

@@ -101,10 +101,19 @@ class Runner:
 
     def __init__(self, plan: Plan, jobs: int, executor: str = "process",
                  scheduler: str | None = None, on_error: str = "stop", progress: bool = False,
-                 source: ScenarioSource | None = None) -> None:
+                 source: ScenarioSource | None = None,
+                 keep_columns: Sequence[str] | None = None) -> None:
+        """``keep_columns``: the columns each stored row keeps in memory (None: all).
+
+        With a results directory every row is on disk in the parts, so a large plan can
+        keep only what it needs (``point``, ``replication`` and the precision column are
+        always kept) and its memory stays flat.
+        """
         if on_error not in {"stop", "record"}:
             raise ScenarioError("--on-error", "", on_error, "must be 'stop' or 'record'")
         self.plan, self.jobs, self.on_error = plan, jobs, on_error
+        self.keep_columns = None if keep_columns is None else list(dict.fromkeys(
+            ["point", "replication", PRECISION_COLUMN, *keep_columns]))
         self.executor, self.scheduler, self.progress = executor, scheduler, progress
         self.source = source or ScenarioSource()
         self.rows: dict[int, dict[int, dict[str, Any]]] = {p.index: {} for p in plan.points}
@@ -205,7 +214,7 @@ class Runner:
             results_dir.store_part(point.index, chunk.seed, [r.replication for r in results],
                                    pd.DataFrame(rows))
         for row in rows:
-            self.rows[point.index][row["replication"]] = row
+            self.rows[point.index][row["replication"]] = self._kept(row)
 
     def _fail(self, failures: list[Failure], results_dir: ResultsDir | None) -> None:
         self.failures.extend(failures)
@@ -219,15 +228,21 @@ class Runner:
     def _load(self, results_dir: ResultsDir) -> None:
         stored = results_dir.stored_parts(
             {p.index: (p.seed, p.values) for p in self.plan.points},
-            ["point", *self.plan.paths, *result_columns()])
+            ["point", *self.plan.columns, *result_columns()], self.keep_columns)
         if stored is None:
             return
         for row in stored.to_dict("records"):
             self.rows[int(row["point"])][int(row["replication"])] = {str(k): v
                                                                       for k, v in row.items()}
 
+    def _kept(self, row: dict[str, Any]) -> dict[str, Any]:
+        if self.keep_columns is None:
+            return row
+        return {column: row[column] for column in self.keep_columns}
+
     def _table(self) -> pd.DataFrame:
-        columns = ["point", *self.plan.columns, *result_columns()]
+        columns = (["point", *self.plan.columns, *result_columns()] if self.keep_columns is None
+                   else self.keep_columns)
         rows = [row for point in self.plan.points
                 for _, row in sorted(self.rows[point.index].items())]
         return pd.DataFrame(rows, columns=columns)

@@ -148,12 +148,12 @@ def _make_folder(folder: Path) -> None:
                           f"({exc.strerror or exc})") from None
 
 
-def save_figure(fig: Figure, stem: Path) -> list[Path]:
-    """Write ``fig`` as ``stem.png`` and ``stem.svg`` (atomically); return the files."""
-    stem.parent.mkdir(parents=True, exist_ok=True)
+def save_figure(fig: Figure, folder: Path, name: str) -> list[Path]:
+    """Write ``fig`` as ``folder/name.png`` and ``.svg`` (atomically); return the files."""
+    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for ext in ("png", "svg"):
-        path = stem.with_suffix(f".{ext}")
+        path = folder / f"{name}.{ext}"
         atomic_write(path, _saver(fig, ext))
         written.append(path)
     return written

@@ -9,6 +9,7 @@ the groups of ``run --json`` come from :mod:`sim.model.results` and
 from __future__ import annotations
 
 from sim.model.results import GROUPS, output_fields
+from sim.report.study_columns import STUDY_TABLES
 from sim.report.summary import (
     CONTINUOUS_STATS,
     INDICATOR_STATS,
@@ -70,6 +71,7 @@ def render() -> str:
         "|---|---|---|",
         *(f"| `{c.name}` | {c.unit} | {c.meaning} |" for c in POINT_COLUMNS),
         "",
+        *_study_tables(),
         "## `run --json`",
         "",
         "One document: the scenario's name, file, overrides, replications, seed, horizon and "
@@ -85,3 +87,19 @@ def render() -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _study_tables() -> list[str]:
+    """The tables of ``sensitivity``, ``compare`` and ``explore``, one section each."""
+    lines = ["## Uncertainty studies: `sensitivity`, `compare`, `explore`", "",
+             "Beside `manifest.json`, `scenario.toml`, `parts/` and `replications.parquet` (as "
+             "for a sweep, with one column per field a design point sets), each study writes "
+             "the tables below and a figure (`tornado` or `indices`, `compare`, `robust`). "
+             "Placeholders: `END` is `low` or `high`, `F` a summarised output field above, "
+             "`INPUT` an uncertain input (its dotted path, or `PATH (factor)`), `LEVER` a "
+             "lever's dotted path.", ""]
+    for name, command, rows, columns in STUDY_TABLES:
+        lines += [f"### `{name}` (`{command}`): {rows}", "", "| column | unit | meaning |",
+                  "|---|---|---|", *(f"| `{c.name}` | {c.unit} | {c.meaning} |"
+                                     for c in columns), ""]
+    return lines

@@ -18,7 +18,15 @@ from typing import Any
 from sim.errors import NO_VALUE, ScenarioError, short_path
 from sim.scenario.build import validate
 from sim.scenario.grid import check_sweep_table
-from sim.scenario.paths import check_keys, leaf_paths, merge, set_path, where_for
+from sim.scenario.inputs import check_ranges
+from sim.scenario.paths import (
+    check_keys,
+    flatten_keyed_tables,
+    leaf_paths,
+    merge,
+    set_path,
+    where_for,
+)
 from sim.scenario.schema import Scenario
 from sim.scenario.toml_io import file_problem, parse_value, read_toml
 
@@ -53,6 +61,7 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = (),
         sources[dotted] = where
     scenario = validate(data, sources, default_where=str(top))
     check_sweep_table(scenario, where_for("sweep.parameters", sources, str(top)))
+    check_ranges(scenario, str(top), sources)
     return LoadedScenario(scenario, top, tuple(item for _, item in labelled), sources)
 
 def parse_override(item: str, where: str = "--set") -> tuple[str, Any]:
@@ -72,6 +81,7 @@ def _read_with_extends(path: Path, root: Path, allow_outside_tree: bool,
     where = str(path)
     data = read_toml(path)
     parent_ref = data.pop("extends", None)
+    flatten_keyed_tables(data, where)
     check_keys(data, Scenario, "", {}, where)
     if parent_ref is None:
         return data, {p: where for p in leaf_paths(data)}
@@ -84,9 +94,18 @@ def _read_with_extends(path: Path, root: Path, allow_outside_tree: bool,
         raise ScenarioError(where, "extends", parent_ref,
                             f"extends chains may be at most {MAX_EXTENDS_DEPTH} files deep")
     base, sources = _read_with_extends(parent, root, allow_outside_tree, resolved_chain)
+    _switch_roles(base, data)
     merge(base, data)
     sources.update({p: where for p in leaf_paths(data)})
     return base, sources
+
+def _switch_roles(base: dict[str, Any], layer: dict[str, Any]) -> None:
+    """A layer that makes a field a lever drops its inherited range, and the other way round."""
+    for mine, other in (("levers", "uncertainty"), ("uncertainty", "levers")):
+        below = base.get(other)
+        if isinstance(layer.get(mine), dict) and isinstance(below, dict):
+            for path in layer[mine]:
+                below.pop(path, None)
 
 def _parent_file(path: Path, ref: Any, root: Path, allow_outside_tree: bool) -> Path:
     """Return the file ``path`` extends, resolved and checked (a string, in the tree, a file)."""

@@ -50,6 +50,13 @@ def section_items(annotation: Any) -> type[BaseModel] | None:
         return section_model(args[0])
     return None
 
+def keyed_model(annotation: Any) -> type[BaseModel] | None:
+    """Return the entry class if ``annotation`` is ``dict[str, Section]`` (keyed by field path)."""
+    args: tuple[Any, ...] = getattr(annotation, "__args__", ())
+    if getattr(annotation, "__origin__", None) is dict and len(args) == 2:
+        return section_model(args[1])
+    return None
+
 def fields_of(annotation: Any) -> dict[str, Any]:
     """Field names of a section or of the items of an array of tables."""
     model = section_model(annotation) or section_items(annotation)
@@ -113,7 +120,17 @@ def check_keys(data: Any, model: type[BaseModel], prefix: str, sources: dict[str
                                 _unknown_key_hint(str(key), model, dotted))
         annotation = model.model_fields[key].annotation
         sub, items = section_model(annotation), section_items(annotation)
-        if sub is not None:
+        keyed = keyed_model(annotation)
+        if keyed is not None and isinstance(value, dict):
+            for name, entry in value.items():
+                if not isinstance(entry, dict):
+                    raise ScenarioError(where, f'{dotted}."{short_path(str(name))}"', entry,
+                                        "must be a table, e.g. { low = 1, high = 2, reason = "
+                                        '"..." }' if dotted == "uncertainty" else
+                                        'must be a table, e.g. { values = [1, 2], reason = '
+                                        '"..." }')
+                _check_entry_keys(entry, keyed, dotted, str(name), where)
+        elif sub is not None:
             if not isinstance(value, dict):
                 raise ScenarioError(where, dotted, value, f"is a section: write [{dotted}] "
                                     "and its fields on the lines below it")
@@ -124,6 +141,18 @@ def check_keys(data: Any, model: type[BaseModel], prefix: str, sources: dict[str
                     raise ScenarioError(where, f"{dotted}.{i}", item, "must be a table: write "
                                         f"[[{dotted}]] and its fields below it")
                 check_keys(item, items, f"{dotted}.{i}.", sources, default_where)
+
+def _check_entry_keys(entry: dict[str, Any], model: type[BaseModel], table: str, name: str,
+                      where: str) -> None:
+    """Refuse an unknown key in an entry of a table keyed by field path."""
+    for key, value in entry.items():
+        if key not in model.model_fields:
+            close = difflib.get_close_matches(str(key), list(model.model_fields), n=1,
+                                              cutoff=0.5)
+            hint = (f"unknown key; did you mean '{close[0]}'?" if close else
+                    "unknown key; allowed here: " + ", ".join(model.model_fields))
+            raise ScenarioError(where, f'{table}."{short_path(name)}".{short_path(str(key))}',
+                                value if not isinstance(value, dict) else NO_VALUE, hint)
 
 def _unknown_key_hint(key: str, model: type[BaseModel], dotted: str) -> str:
     """'unknown key' with the closest known key, or the keys allowed at that level."""
@@ -139,6 +168,35 @@ def _unknown_key_hint(key: str, model: type[BaseModel], dotted: str) -> str:
         return "unknown key; allowed here: " + ", ".join(names)
     section = dotted.rsplit(".", 1)[0] + "." if "." in dotted else ""
     return f"unknown key; did you mean '{section}{close[0]}'?"
+
+def flatten_keyed_tables(data: dict[str, Any], where: str) -> None:
+    """Key the entries of tables keyed by field path (``[uncertainty]``) by their dotted path.
+
+    ``"aktau.storage_t" = {...}`` (a quoted key), ``aktau.storage_t = {...}`` and
+    ``[uncertainty.aktau.storage_t]`` all name the same entry; written two ways in
+    one file, it is refused as given twice.
+    """
+    for name, info in Scenario.model_fields.items():
+        entry = keyed_model(info.annotation)
+        table = data.get(name)
+        if entry is not None and isinstance(table, dict):
+            flat: dict[str, Any] = {}
+            _flatten(table, "", set(entry.model_fields), flat, name, where)
+            data[name] = flat
+
+def _flatten(table: dict[str, Any], prefix: str, entry_keys: set[str], flat: dict[str, Any],
+             name: str, where: str) -> None:
+    """Collect the entries below ``table``: a table with no entry key is a level of a path."""
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict) and value and not entry_keys & set(value):
+            _flatten(value, dotted + ".", entry_keys, flat, name, where)
+            continue
+        if dotted in flat:
+            raise ScenarioError(where, f'{name}."{short_path(dotted)}"', NO_VALUE,
+                                "given twice (as a quoted path and as nested tables); give "
+                                "it once")
+        flat[dotted] = value
 
 def merge(base: dict[str, Any], override: dict[str, Any]) -> None:
     """Merge ``override`` into ``base`` in place; tables merge, other values replace.

@@ -56,7 +56,14 @@ UNIT_RULES: tuple[tuple[str, str], ...] = (
 
 #: Fields whose names carry no unit because they have none.
 UNITLESS = frozenset({"name", "description", "seed", "enabled", "diversion", "path", "values",
-                      "compare_without_diversion", "berth_priority", "changes", "source"})
+                      "compare_without_diversion", "berth_priority", "changes", "source",
+                      "uncertainty", "levers", "distribution", "relative", "reason"})
+
+#: Fields of a range whose unit is that of the field the range describes.
+UNIT_OF_THE_FIELD = frozenset({"low", "high", "mode", "choices"})
+
+#: How a table keyed by dotted field path appears in section headings.
+KEYED_PATH = '"PATH"'
 
 #: Plain-language statement of each model validator without a docstring, by "Class.validator".
 CROSS_FIELD_RULES: dict[str, str] = {
@@ -117,6 +124,8 @@ def unit_for(name: str, annotation: Any) -> str:
             return unit
     if name in UNITLESS:
         return "-"
+    if name in UNIT_OF_THE_FIELD:
+        return "the field's (a factor if relative)"
     if _plain(annotation) is int:
         return "count"
     raise ValueError(f"field {name!r}: no unit can be read from its name; add a unit "
@@ -132,6 +141,10 @@ def type_name(annotation: Any) -> str:
         optional = type(None) in typing.get_args(annotation)
         joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
         return joined + (" (optional)" if optional else "")
+    if origin is dict:
+        return "tables keyed by dotted field path"
+    if origin is typing.Literal:
+        return "one of " + ", ".join(f'"{v}"' for v in typing.get_args(annotation))
     if origin is tuple:
         item = typing.get_args(annotation)[0]
         if isinstance(item, type) and issubclass(item, BaseModel):
@@ -227,8 +240,9 @@ def _section_model(annotation: Any) -> type[BaseModel] | None:
     plain = _plain(annotation)
     if isinstance(plain, type) and issubclass(plain, BaseModel):
         return plain
-    if typing.get_origin(plain) is tuple:
-        item = typing.get_args(plain)[0]
+    origin = typing.get_origin(plain)
+    if origin in (tuple, dict):
+        item = typing.get_args(plain)[0 if origin is tuple else 1]
         if isinstance(item, type) and issubclass(item, BaseModel):
             return item
     return None
@@ -260,13 +274,14 @@ def _walk(model: type[BaseModel], instance: BaseModel | None, path: str,
     children = []
     for name, info in model.model_fields.items():
         dotted = f"{path}{name}"
-        own_default = info.default
+        own_default = "required" if info.is_required() else info.default
         value = own_default if instance is None else getattr(instance, name)
         inherited = instance is not None and (own_default is None or value != own_default)
         source = section_source if inherited else _source(info)
         rows.append(FieldRow(dotted, type_name(info.annotation),
                              "-" if _section_model(info.annotation) else
                              unit_for(name, info.annotation),
+                             "(required)" if value == "required" and info.is_required() else
                              format_value(value) if not isinstance(value, BaseModel)
                              else "(table below)",
                              allowed_range(info) if not isinstance(value, BaseModel) else "-",
@@ -274,7 +289,9 @@ def _walk(model: type[BaseModel], instance: BaseModel | None, path: str,
         sub = _section_model(info.annotation)
         if sub is not None:
             child_instance = value if isinstance(value, BaseModel) else None
-            child_path = f"{dotted}." if child_instance is not None else f"{dotted}[]."
+            keyed = typing.get_origin(_plain(info.annotation)) is dict
+            child_path = (f"{dotted}." if child_instance is not None else
+                          f"{dotted}.{KEYED_PATH}." if keyed else f"{dotted}[].")
             children.append((sub, child_instance, child_path, _source(info)))
     yield SectionDoc(path.rstrip(".") or "(top level)", _summary(model), tuple(rows))
     for sub, child_instance, child_path, source in children:
@@ -313,7 +330,7 @@ def base_differences(base: Scenario) -> list[tuple[str, str, str]]:
     """(path, schema default, value in base.toml) for every leaf where they differ."""
     return [(path, format_value(default), format_value(value))
             for path, default, value in _leaf_pairs(Scenario(), base, "")
-            if default != value]
+            if default != value and path not in ("uncertainty", "levers")]
 
 
 def _leaf_pairs(default: BaseModel, other: BaseModel, prefix: str
@@ -374,4 +391,30 @@ def render(base: Scenario | None = None) -> str:
         lines += [f"| `{path}` | {_cell(default)} | {_cell(value)} |"
                   for path, default, value in base_differences(base)]
         lines.append("")
+        lines += _ranges_and_levers(base)
     return "\n".join(lines)
+
+
+def _ranges_and_levers(base: Scenario) -> list[str]:
+    """The ranges and levers ``scenarios/base.toml`` declares, as two tables."""
+    lines = ["## Uncertainty ranges and levers in `scenarios/base.toml`", "",
+             "Every estimate's plausible range (`python -m sim sensitivity`, `explore`); counts "
+             "take each whole number from low to high, other ranges are uniform unless a "
+             "distribution is given; a factor range scales the scenario's value.", "",
+             "| field | value in base | low | high | distribution | reason |",
+             "|---|---|---|---|---|---|"]
+    for path, spec in base.uncertainty.items():
+        node: Any = base
+        for part in path.split("."):
+            node = getattr(node, part)
+        factor = " (factor)" if spec.relative else ""
+        distribution = spec.distribution or ("choices" if isinstance(node, int) else "uniform")
+        lines.append(f"| `{path}` | {_cell(format_value(node))} | {format_value(spec.low)}"
+                     f"{factor} | {format_value(spec.high)}{factor} | {distribution} | "
+                     f"{_cell(spec.reason)} |")
+    lines += ["", "Levers (what a planner decides; `python -m sim explore` tries these "
+              "settings):", "", "| field | settings | reason |", "|---|---|---|"]
+    lines += [f"| `{path}` | {_cell(format_value(lever.values))} | {_cell(lever.reason)} |"
+              for path, lever in base.levers.items()]
+    lines.append("")
+    return lines

@@ -17,6 +17,7 @@ from sim.scenario.base import F, Section
 from sim.scenario.fleet import Fleet
 from sim.scenario.outages import Disruption
 from sim.scenario.ports import Aktau, Baku, Weather
+from sim.scenario.ranges import MAX_ENTRIES, Lever, Uncertainty
 from sim.scenario.routes import Btc, RussianRoute, Supply
 from sim.scenario.settings import (
     HeadlineSettings,
@@ -28,8 +29,8 @@ from sim.scenario.settings import (
 from sim.units import HOURS_PER_YEAR, TONNES_PER_MT
 
 __all__ = ["Aktau", "Baku", "Btc", "Disruption", "Fleet", "HeadlineSettings", "InvestmentLevel",
-           "RunSettings", "RussianRoute", "Scenario", "Supply", "SweepParameter",
-           "SweepSettings", "Weather"]
+           "Lever", "RunSettings", "RussianRoute", "Scenario", "Supply", "SweepParameter",
+           "SweepSettings", "Uncertainty", "Weather"]
 
 
 #: Most of a port's berth time (in service) other ships may take: above it their queue
@@ -90,6 +91,12 @@ class Scenario(Section):
                              "Convention.")
     headline: HeadlineSettings = F(HeadlineSettings(), "The headline study of this scenario "
                                    "(`python -m sim headline`).", "Convention.")
+    uncertainty: dict[str, Uncertainty] = F(
+        {}, "Plausible ranges of estimates, keyed by dotted field path (`sensitivity`, "
+        "`explore`).", "Convention; ranges from docs/sources.md §7.", max_length=MAX_ENTRIES)
+    levers: dict[str, Lever] = F({}, "Fields a planner decides, keyed by dotted field path, "
+                                 "with the settings to explore (`explore`).", "Convention.",
+                                 max_length=MAX_ENTRIES)
 
     @model_validator(mode="after")
     def _chain_can_carry_nomination(self) -> Scenario:

@@ -168,14 +168,18 @@ def _emit_table(lines: list[str], table: dict[str, Any], prefix: tuple[str, ...]
               if isinstance(v, list) and v and all(isinstance(i, dict) for i in v)}
     for key, value in table.items():
         if key not in tables and key not in arrays:
-            lines.append(f"{key} = {toml_value(value)}")
+            lines.append(f"{toml_key(key)} = {toml_value(value)}")
     for key, value in tables.items():
-        lines += ["", f"[{'.'.join((*prefix, key))}]"]
+        lines += ["", f"[{'.'.join(map(toml_key, (*prefix, key)))}]"]
         _emit_table(lines, value, (*prefix, key))
     for key, items in arrays.items():
         for item in items:
-            lines += ["", f"[[{'.'.join((*prefix, key))}]]"]
+            lines += ["", f"[[{'.'.join(map(toml_key, (*prefix, key)))}]]"]
             _emit_table(lines, item, (*prefix, key))
+
+def toml_key(key: str) -> str:
+    """A key as TOML: bare when it can be, else quoted (``"aktau.storage_t"`` is one key)."""
+    return key if key and set(key) <= _BARE_KEY_CHARS else toml_value(key)
 
 def toml_value(value: Any) -> str:
     """One scalar or array of scalars as TOML (floats round-trip exactly)."""

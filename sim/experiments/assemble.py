@@ -1,0 +1,146 @@
+"""Whole tables from a results directory's parts, read as a stream (memory stays flat).
+
+The parts (``parts/point-PPPP-reps-FFFFFF-LLLLLL.parquet``, one per chunk of
+replications) are read with pyarrow datasets under one schema (the union of the
+parts'), file by file in name order, so batches come point by point and, within a
+point, replication by replication. Writing ``replications.parquet`` or summing per
+point reads one record batch at a time; nothing holds every replication in memory.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+from scipy import stats
+
+from sim.analysis.stats import wilson_interval
+from sim.experiments.results_dir import PARTS, atomic_write, storing
+
+#: A record batch of the parts, or a DataFrame of replications held in memory.
+Batch: TypeAlias = Any
+#: Parts per row group of an assembled file. One row group per part would make the
+#: file's metadata grow with the parts; many would hold every part's read buffers.
+PARTS_PER_ROW_GROUP = 64
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The part files of a results directory, in name order, and their common schema."""
+
+    files: tuple[Path, ...]
+    schema: pa.Schema
+
+
+def stored_parts(results_dir: Path) -> Parts | None:
+    """The parts of a results directory (None if there are none).
+
+    The schema is the union of the parts' schemas (read from their footers), so a
+    column that one part lacks (a field the first compared scenario does not
+    override) or holds only empty values lines up with the others.
+    """
+    files = tuple(sorted((results_dir / PARTS).glob("point-*.parquet")))
+    if not files:
+        return None
+    schema = pq.read_schema(files[0]).remove_metadata()
+    for file in files[1:]:  # two schemas at a time: each carries pandas' metadata
+        schema = pa.unify_schemas([schema, pq.read_schema(file).remove_metadata()],
+                                  promote_options="permissive")
+    return Parts(files, schema)
+
+
+def part_batches(parts: Parts, columns: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]:
+    """Record batches of every part, file by file in name order, in the common schema.
+
+    Each file is opened as a pyarrow dataset of its own and let go once read: one
+    dataset over every file keeps each file's reader state and grows with the number
+    of parts (about 0.25 MiB a file here), which is what an ensemble must not do.
+    """
+    for file in parts.files:
+        dataset = ds.dataset(str(file), schema=parts.schema, format="parquet")
+        yield from dataset.to_batches(columns=None if columns is None else list(columns),
+                                      use_threads=False)
+
+
+def write_replications(results_dir: Path, name: str = "replications.parquet") -> int:
+    """Write every stored replication, in order, to one Parquet file; return the row count."""
+    parts = stored_parts(results_dir)
+    if parts is None:
+        return 0
+    rows = 0
+
+    def write(handle: BinaryIO) -> None:
+        nonlocal rows
+        buffer: list[pa.RecordBatch] = []
+        with pq.ParquetWriter(handle, parts.schema) as writer:
+            for batch in part_batches(parts):
+                buffer.append(batch)
+                rows += batch.num_rows
+                if len(buffer) >= PARTS_PER_ROW_GROUP:
+                    writer.write_table(pa.Table.from_batches(buffer, parts.schema))
+                    buffer.clear()
+            if buffer:
+                writer.write_table(pa.Table.from_batches(buffer, parts.schema))
+
+    with storing(results_dir):
+        atomic_write(results_dir / name, write)
+    return rows
+
+
+@dataclass
+class PointMoments:
+    """Per point: replications, and the sum and sum of squares of each column."""
+
+    count: FloatArray
+    sums: dict[str, FloatArray]
+    squares: dict[str, FloatArray]
+
+    def mean(self, column: str) -> FloatArray:
+        """Mean over each point's replications (NaN where a point has none)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.count > 0, self.sums[column] / self.count, math.nan)
+
+    def interval(self, column: str, binary: bool) -> tuple[FloatArray, FloatArray]:
+        """95% CI of each point's mean: Student t, or Wilson for 0/1 columns."""
+        mean = self.mean(column)
+        low, high = np.full_like(mean, math.nan), np.full_like(mean, math.nan)
+        for i, (n, m) in enumerate(zip(self.count, mean, strict=True)):
+            if binary and n > 0:
+                low[i], high[i] = wilson_interval(float(m), int(n))
+            elif n > 1:
+                var = max(0.0, (self.squares[column][i] - n * m * m) / (n - 1))
+                half = float(stats.t.ppf(0.975, n - 1)) * math.sqrt(var / n)
+                low[i], high[i] = m - half, m + half
+        return low, high
+
+
+def point_moments(batches: Iterable[Batch], columns: Sequence[str], points: int
+                  ) -> PointMoments:
+    """Accumulate per-point counts, sums and sums of squares over a stream of batches."""
+    count = np.zeros(points)
+    sums = {c: np.zeros(points) for c in columns}
+    squares = {c: np.zeros(points) for c in columns}
+    for batch in batches:
+        index = np.asarray(_column(batch, "point"), dtype=np.int64)
+        count += np.bincount(index, minlength=points)
+        for c in columns:
+            values = np.asarray(_column(batch, c), dtype=float)
+            sums[c] += np.bincount(index, weights=values, minlength=points)
+            squares[c] += np.bincount(index, weights=values * values, minlength=points)
+    return PointMoments(count, sums, squares)
+
+
+def _column(batch: Batch, name: str) -> Any:
+    if isinstance(batch, pd.DataFrame):
+        return batch[name].to_numpy()
+    return batch.column(name).to_numpy(zero_copy_only=False)
