@@ -111,21 +111,16 @@ def _grid_figures(plan: Plan, summary: pd.DataFrame, folder: Path) -> Drawn:
 
 
 def _headline_figures(plan: Plan, summary: pd.DataFrame, folder: Path) -> Drawn:
-    from sim.report.figures import Drawn, literal, save_figure
+    from sim.report.figures import Drawn, draw_one, literal
     from sim.report.headline import headline_figure
 
     settings = plan.base.headline
     drawn = Drawn()
-    try:
-        figure = headline_figure(summary, literal(plan.base.name),
-                                 plan.base.russian_route.disruption.steady_state_probability,
-                                 settings.surge_nomination_mt_per_year)
-        drawn.written += save_figure(figure, folder, "headline")
-    except OSError as exc:
-        raise OutputError(f"{folder}: cannot write the headline figure "
-                          f"({exc.strerror or exc})") from None
-    except Exception as exc:  # a figure's own failure must not cost the results
-        drawn.failed["headline"] = f"{type(exc).__name__}: {exc}"
+    folder.mkdir(parents=True, exist_ok=True)
+    draw_one("headline", lambda: headline_figure(
+        summary, literal(plan.base.name),
+        plan.base.russian_route.disruption.steady_state_probability,
+        settings.surge_nomination_mt_per_year), folder, drawn)
     return drawn
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from sim.cli.options import (
@@ -13,6 +12,7 @@ from sim.cli.options import (
     emit,
     load,
     positive_int,
+    report_failures,
     run_options,
     scenario_arguments,
     study_outputs,
@@ -53,8 +53,4 @@ def handle(args: argparse.Namespace) -> int:
     emit(result.texts["headline.md"].strip())
     emit(f"\nResults in {one_line(str(result.out))}/ (headline.md, summary.csv, "
          "replications.parquet, figures/headline.png)")
-    if result.failures:
-        print(f"{len(result.failures)} replications failed; see "
-              f"{one_line(str(result.out))}/failures.json", file=sys.stderr)
-        return 1
-    return 0
+    return report_failures(result.failures, result.out)

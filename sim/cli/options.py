@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from sim.errors import NO_VALUE, ScenarioError, StdoutError, UserError
+from sim.errors import NO_VALUE, ScenarioError, StdoutError, UserError, one_line
 from sim.experiments.jobs import default_jobs
 
 if TYPE_CHECKING:
@@ -165,3 +165,12 @@ def check_jobs(args: argparse.Namespace) -> None:
     if args.jobs is not None and args.jobs > limit and not getattr(args, "scheduler", None):
         raise ScenarioError("--jobs", "", args.jobs, f"at most {limit} ({JOBS_PER_CORE} per "
                             "core); more worker processes only add memory, not speed")
+
+
+def report_failures(failures: Sequence[object], out: object) -> int:
+    """Say on stderr how many replications failed and where they are listed; the exit code."""
+    if not failures:
+        return 0
+    print(f"{len(failures)} replications failed; see {one_line(str(out))}/failures.json",
+          file=sys.stderr)
+    return 1

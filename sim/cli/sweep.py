@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from sim.cli.options import (
@@ -14,6 +13,7 @@ from sim.cli.options import (
     load,
     positive_float,
     positive_int,
+    report_failures,
     run_options,
     scenario_arguments,
     study_outputs,
@@ -61,11 +61,7 @@ def handle(args: argparse.Namespace) -> int:
     emit(sweep_table(result.summary, [c for c in result.summary.columns if c in paths]))
     emit(f"\nResults in {one_line(str(result.out))}/ (summary.csv, replications.parquet, "
          "figures/)")
-    if result.failures:
-        print(f"{len(result.failures)} replications failed; see "
-              f"{one_line(str(result.out))}/failures.json", file=sys.stderr)
-        return 1
-    return 0
+    return report_failures(result.failures, result.out)
 
 
 def _sweep_parameters(args: argparse.Namespace) -> dict[str, list[Any]] | None:

@@ -23,6 +23,7 @@ a file it cannot use in one line.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -102,23 +103,32 @@ def draw_figures(summary: pd.DataFrame, paths: list[str], scenario_name: str,
     title = literal(scenario_name)
     drawn = Drawn()
     for name, make in figure_makers(paths).items():
-        try:
-            fig = make(shown, paths, title)
-            images = [(folder / f"{name}.{ext}", _saver(fig, ext)) for ext in ("png", "svg")]
-        except Exception as exc:  # a figure's own failure must not cost the others
-            drawn.failed[name] = f"{type(exc).__name__}: {exc}"
-            continue
-        for path, save in images:
-            try:
-                atomic_write(path, save)
-            except OSError as exc:
-                raise OutputError(f"{path}: cannot write the figure "
-                                  f"({exc.strerror or exc})") from None
-            except Exception as exc:  # rendering (text layout, mathtext) happens on save
-                drawn.failed[name] = f"{type(exc).__name__}: {exc}"
-                break
-            drawn.written.append(path)
+        draw_one(name, functools.partial(make, shown, paths, title), folder, drawn)
     return drawn
+
+
+def draw_one(name: str, make: Callable[[], Figure], folder: Path, drawn: Drawn) -> None:
+    """Draw one figure as ``folder/name.png`` and ``.svg``, noting in ``drawn`` what happened.
+
+    The figure's own failure (drawing or rendering) is recorded; a file that cannot be
+    written is an :class:`~sim.errors.OutputError` (it would fail every figure alike).
+    """
+    try:
+        fig = make()
+    except Exception as exc:  # a figure's own failure must not cost the others
+        drawn.failed[name] = f"{type(exc).__name__}: {exc}"
+        return
+    for ext in ("png", "svg"):
+        path = folder / f"{name}.{ext}"
+        try:
+            atomic_write(path, _saver(fig, ext))
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write the figure "
+                              f"({exc.strerror or exc})") from None
+        except Exception as exc:  # rendering (text layout, mathtext) happens on save
+            drawn.failed[name] = f"{type(exc).__name__}: {exc}"
+            return
+        drawn.written.append(path)
 
 
 def literal(text: str) -> str:
