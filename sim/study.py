@@ -21,10 +21,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pandas as pd
 
 from sim.errors import OutputError, WorkerDied, notice
+from sim.experiments.assemble import (
+    PointGroups,
+    groups_in_memory,
+    point_groups,
+    write_replications,
+)
 from sim.experiments.executors import Failure, default_jobs
 from sim.experiments.manifest import SCENARIO_FILE, add_rerun_commands, build_manifest, now
-from sim.experiments.plan import Plan, plan_headline, plan_run, plan_sweep
-from sim.experiments.results_dir import ResultsDir, storing, write_csv, write_parquet
+from sim.experiments.plan import Plan, check_in_memory, plan_headline, plan_run, plan_sweep
+from sim.experiments.results_dir import ResultsDir, check_disk_space, storing, write_csv
 from sim.experiments.runner import Runner, RunOutcome, ScenarioSource
 from sim.model.results import result_columns
 from sim.report.headline import summarize_headline
@@ -56,13 +62,27 @@ class Phases:
 
 @dataclass
 class SweepResult:
-    """The per-replication table, the per-point summary, failures and where they were written."""
+    """The per-point summary, failures, texts and where they were written.
 
-    replications: pd.DataFrame
+    ``replications`` is the per-replication table: held in memory for a study run
+    without a results directory, read from ``replications.parquet`` when asked for
+    otherwise (a study with a directory never holds every row at once).
+    """
+
     summary: pd.DataFrame
     failures: list[Failure] = field(default_factory=list)
     out: Path | None = None
     texts: dict[str, str] = field(default_factory=dict)
+    in_memory: pd.DataFrame | None = None
+
+    @property
+    def replications(self) -> pd.DataFrame:
+        """The per-replication table (point, swept values, result fields), in order."""
+        if self.in_memory is not None:
+            return self.in_memory
+        if self.out is None:
+            return pd.DataFrame()
+        return pd.read_parquet(self.out / "replications.parquet")
 
 
 def resolve_scenario(scenario: ScenarioLike) -> tuple[Scenario, ScenarioSource]:
@@ -94,12 +114,13 @@ def run_replications(scenario: ScenarioLike, replications: int | None = None,
 class StudyKind:
     """How a study turns its replications into outputs: a summary, figures and texts.
 
-    ``summarize(plan, table)`` gives the per-point summary; ``figures(plan, summary,
+    ``summarize(plan, groups)`` gives the per-point summary from each point's
+    replications; ``figures(plan, summary,
     folder)`` draws into ``folder`` and says what it wrote and what failed; ``texts(plan, summary)``
     gives extra text files (name -> contents) written beside the tables.
     """
 
-    summarize: Callable[[Plan, pd.DataFrame], pd.DataFrame]
+    summarize: Callable[[Plan, PointGroups], pd.DataFrame]
     figures: Callable[[Plan, pd.DataFrame, Path], Drawn]
     texts: Callable[[Plan, pd.DataFrame], dict[str, str]] | None = None
 
@@ -155,7 +176,8 @@ def sweep(scenario: ScenarioLike, parameters: Mapping[str, Sequence[Any]] | None
     base, source = resolve_scenario(scenario)
     plan = plan_sweep(base, parameters, replications, precision_mt_per_year, seed,
                       common_random_numbers)
-    runner = Runner(plan, jobs or default_jobs(), executor, scheduler, on_error, progress)
+    runner = Runner(plan, jobs or default_jobs(), executor, scheduler, on_error, progress,
+                    keep_columns=None if out is None else [])
     phases.mark("planning")
     return _study(SWEEP, plan, runner, source, out, resume, command_line, csv, figures, phases)
 
@@ -175,7 +197,8 @@ def headline(scenario: ScenarioLike, *, capacity_replications: int | None = None
     phases = Phases()
     base, source = resolve_scenario(scenario)
     plan = plan_headline(base, seed, capacity_replications, surge_replications)
-    runner = Runner(plan, jobs or default_jobs(), executor, scheduler, on_error, progress)
+    runner = Runner(plan, jobs or default_jobs(), executor, scheduler, on_error, progress,
+                    keep_columns=None if out is None else [])
     phases.mark("planning")
     return _study(HEADLINE, plan, runner, source, out, resume, command_line, csv, figures,
                   phases)
@@ -188,9 +211,13 @@ def _study(kind: StudyKind, plan: Plan, runner: Runner, source: ScenarioSource,
 
     def finish(results_dir: ResultsDir | None, outcome: RunOutcome) -> SweepResult:
         phases.mark("simulation")
-        summary = kind.summarize(plan, outcome.replications)
+        on_disk = results_dir is not None
+        groups = (point_groups(results_dir.path) if results_dir is not None
+                  else groups_in_memory(outcome.replications))
+        summary = kind.summarize(plan, groups)
         texts = kind.texts(plan, summary) if kind.texts is not None else {}
-        result = SweepResult(outcome.replications, summary, outcome.failures, texts=texts)
+        result = SweepResult(summary, outcome.failures, texts=texts,
+                             in_memory=None if on_disk else outcome.replications)
         phases.mark("summary")
         if results_dir is not None:
             _write_tables(results_dir, result, csv)
@@ -222,7 +249,9 @@ def run_plan(plan: Plan, runner: Runner, finish: Callable[[ResultsDir | None, Ru
     what it stored and resumes with ``resume``.
     """
     if out is None:
+        check_in_memory(plan)
         return finish(None, runner.run())
+    check_disk_space(out, plan.most_replications)
     with ResultsDir.open(out, plan.sweep_id, resume) as results_dir:
         return _run_into(results_dir, plan, runner, finish, scenario_file, command_line,
                          manifest_extra or {}, draw, phases or Phases())
@@ -286,11 +315,13 @@ def _record_stop(results_dir: ResultsDir, manifest: dict[str, Any], runner: Runn
 
 
 def _write_tables(results_dir: ResultsDir, result: SweepResult, csv: bool) -> None:
-    """Write the whole tables and texts once every replication is stored."""
+    """Write the whole tables and texts once every replication is stored.
+
+    The per-replication tables are assembled from the parts on disk, a record batch
+    at a time (memory stays flat whatever the number of replications).
+    """
+    write_replications(results_dir.path, csv_name="replications.csv" if csv else None)
     with storing(results_dir.path):
-        write_parquet(results_dir.path / "replications.parquet", result.replications)
-        if csv:
-            write_csv(results_dir.path / "replications.csv", result.replications)
         write_csv(results_dir.path / "summary.csv", result.summary)
         for name, text in result.texts.items():
             results_dir.write_text(name, text)

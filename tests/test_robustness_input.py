@@ -261,7 +261,7 @@ BAD_ARGUMENTS = [
     (["sweep", BASE, "--param", "fleet.tankers", "--values", "0,1", "--param",
       "supply.transcaspian_nomination_mt_per_year", "--values", "6.5"],
      "fleet.tankers = 0: supply.transcaspian_nomination_mt_per_year is 6.5"),
-    (["sweep", BASE, "--replications", "100000"], "a sweep may hold at most 1,000,000"),
+    (["sweep", BASE, "--replications", "100000"], "a sweep may simulate at most 1,000,000"),
     (["sweep", BASE, "--replications", "200000"], "sweep.replications = 200000"),
     (["sweep", BASE, "--replications", "2", "--precision", "0.1"], "not allowed with argument"),
     (["sweep", BASE, "--precision", "-1"], "--precision = '-1': must be a positive finite"),

@@ -9,6 +9,7 @@ point reads one record batch at a time; nothing holds every replication in memor
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,11 +20,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from scipy import stats
 
 from sim.analysis.stats import wilson_interval
+from sim.experiments.plan import Plan, Point
 from sim.experiments.results_dir import PARTS, atomic_write, storing
 
 #: A record batch of the parts, or a DataFrame of replications held in memory.
@@ -72,11 +75,61 @@ def part_batches(parts: Parts, columns: Sequence[str] | None = None) -> Iterator
                                       use_threads=False)
 
 
-def write_replications(results_dir: Path, name: str = "replications.parquet") -> int:
-    """Write every stored replication, in order, to one Parquet file; return the row count."""
+def point_groups(results_dir: Path) -> Iterator[tuple[int, pd.DataFrame]]:
+    """Each point's stored replications, one point at a time (ascending), by replication.
+
+    Only one point's rows are in memory at once, so a study's summary costs the
+    largest point's replications, not the whole study's.
+    """
+    parts = stored_parts(results_dir)
+    if parts is None:
+        return
+    for point, files in itertools.groupby(parts.files, key=_point_of):
+        tables = [ds.dataset(str(file), schema=parts.schema, format="parquet")
+                  .to_table(use_threads=False) for file in files]
+        frame = pa.concat_tables(tables).to_pandas()
+        yield point, frame.sort_values("replication", kind="stable").reset_index(drop=True)
+
+
+#: Each point's replications as (point index, DataFrame), points ascending.
+PointGroups: TypeAlias = Iterable[tuple[int, pd.DataFrame]]
+
+
+def groups_in_memory(frame: pd.DataFrame) -> Iterator[tuple[int, pd.DataFrame]]:
+    """A per-replication table held in memory as point groups, points ascending."""
+    for _, group in frame.groupby("point", sort=True):
+        yield int(group["point"].iloc[0]), group.reset_index(drop=True)
+
+
+def with_points(plan: Plan, groups: PointGroups) -> Iterator[tuple[Point, pd.DataFrame | None]]:
+    """Every point of ``plan`` in order with its replications (None: none stored)."""
+    pending = iter(groups)
+    current = next(pending, None)
+    for point in plan.points:
+        if current is not None and current[0] == point.index:
+            yield point, current[1]
+            current = next(pending, None)
+        else:
+            yield point, None
+
+
+def _point_of(file: Path) -> int:
+    """The point a part file belongs to (``point-PPPP-...``)."""
+    return int(file.name.split("-")[1])
+
+
+def write_replications(results_dir: Path, name: str = "replications.parquet",
+                       csv_name: str | None = None) -> int:
+    """Write every stored replication, in order, to one Parquet file; return the row count.
+
+    With ``csv_name``, the same rows also go to a CSV file, batch by batch.
+    """
     parts = stored_parts(results_dir)
     if parts is None:
         return 0
+    if csv_name is not None:
+        with storing(results_dir):
+            atomic_write(results_dir / csv_name, lambda handle: _write_csv(handle, parts))
     rows = 0
 
     def write(handle: BinaryIO) -> None:
@@ -95,6 +148,13 @@ def write_replications(results_dir: Path, name: str = "replications.parquet") ->
     with storing(results_dir):
         atomic_write(results_dir / name, write)
     return rows
+
+
+def _write_csv(handle: BinaryIO, parts: Parts) -> None:
+    """Every part's rows as CSV with one header, one record batch at a time."""
+    with pa_csv.CSVWriter(handle, parts.schema) as writer:
+        for batch in part_batches(parts):
+            writer.write_batch(batch)
 
 
 @dataclass

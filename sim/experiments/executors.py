@@ -64,7 +64,7 @@ class Chunk:
     point: int
     scenario: Scenario
     seed: int
-    replications: tuple[int, ...]
+    replications: Sequence[int]  # a range, or a tuple where stored replications leave holes
 
 
 @dataclass(frozen=True)
@@ -106,10 +106,13 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
 
 def chunks_for(point: int, scenario: Scenario, seed: int, replications: Sequence[int],
                size: int) -> list[Chunk]:
-    """Cut one point's replications into chunks of at most ``size``."""
-    reps = list(replications)
-    return [Chunk(point, scenario, seed, tuple(reps[i:i + size]))
-            for i in range(0, len(reps), size)]
+    """Cut one point's replications into chunks of at most ``size``.
+
+    A ``range`` is cut into ranges, so a million fresh replications cost no list of a
+    million numbers.
+    """
+    reps = replications if isinstance(replications, range) else tuple(replications)
+    return [Chunk(point, scenario, seed, reps[i:i + size]) for i in range(0, len(reps), size)]
 
 
 def chunk_size(total: int, jobs: int) -> int:

@@ -36,9 +36,11 @@ from sim.units import DAYS_PER_YEAR
 
 #: The column whose CI decides the replications of a point in precision mode.
 PRECISION_COLUMN = "transcaspian_mt_per_year"
-#: Most replications one sweep may hold: each is a ~3 kB row kept in memory until the
-#: tables are written, so this is ~3 GB.
-MAX_SWEEP_REPLICATIONS = 1_000_000
+#: Most replications a study run without a results directory may hold: each is a
+#: ~3 kB row kept in memory, so this is ~3 GB. With a results directory the rows stay
+#: on disk and only :data:`MAX_SIMULATED_YEARS_PER_RUN`, the event budget and the
+#: free disk space limit a study.
+MAX_IN_MEMORY_REPLICATIONS = 1_000_000
 #: Finest precision a sweep may ask for (Mt/yr): one tonne a year, the model's own
 #: accounting tolerance (the mass balance closes to 1 t).
 MIN_PRECISION_MT_PER_YEAR = 1e-6
@@ -97,6 +99,11 @@ class Plan:
     def sweep_id(self) -> str:
         """SHA-256 of :meth:`identity`."""
         return sha256(self.identity())
+
+    @property
+    def most_replications(self) -> int:
+        """The most replications the whole plan can need."""
+        return len(self.points) * self.most_replications_per_point
 
     @property
     def most_replications_per_point(self) -> int:
@@ -238,16 +245,19 @@ def plan_design(base: Scenario, points: Sequence[Mapping[str, Any]], replication
     return plan
 
 
+def check_in_memory(plan: Plan) -> None:
+    """Refuse a plan too large to hold every row in memory (a study without ``out``)."""
+    if plan.most_replications > MAX_IN_MEMORY_REPLICATIONS:
+        raise ScenarioError("out", "", NO_VALUE,
+                            f"{plan.most_replications:,} replications would be held in memory "
+                            f"(at most {MAX_IN_MEMORY_REPLICATIONS:,}, ~3 kB each): give a "
+                            "results directory (out=..., --out), where rows stay on disk")
+
+
 def _check_size(plan: Plan, where: str) -> None:
-    """Refuse a sweep whose table would not fit in memory or whose run time is absurd."""
+    """Refuse a sweep whose run time is absurd (simulated years, expected events)."""
     per_point = plan.most_replications_per_point
-    count = len(plan.points) * per_point
     shown = f"{len(plan.points):,} points x {per_point:,} replications"
-    if count > MAX_SWEEP_REPLICATIONS:
-        raise ScenarioError(where, "sweep size", NO_VALUE,
-                            f"{shown}; a sweep may hold at most {MAX_SWEEP_REPLICATIONS:,} "
-                            "replications (each is a ~3 kB row kept in memory, so ~3 GB): use "
-                            "fewer points or replications")
     years = per_point * sum((p.scenario.run.warmup_days + p.scenario.run.horizon_days)
                             / DAYS_PER_YEAR for p in plan.points)
     if years > MAX_SIMULATED_YEARS_PER_RUN:

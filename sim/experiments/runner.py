@@ -34,12 +34,16 @@ from sim.experiments.executors import (
     make_backend,
 )
 from sim.experiments.plan import PRECISION_COLUMN, Plan
+from sim.experiments.progress import StoredReplications
 from sim.experiments.results_dir import ResultsDir
 from sim.model.results import ReplicationResult, result_columns
 from sim.scenario import budget
 from sim.scenario.schema import Scenario
 from sim.scenario.toml_io import toml_value
 from sim.units import DAYS_PER_YEAR
+
+#: Columns a runner always keeps for each stored replication.
+ALWAYS_KEPT = ("point", "replication", PRECISION_COLUMN)
 
 
 @dataclass(frozen=True)
@@ -113,16 +117,17 @@ class Runner:
             raise ScenarioError("--on-error", "", on_error, "must be 'stop' or 'record'")
         self.plan, self.jobs, self.on_error = plan, jobs, on_error
         self.keep_columns = None if keep_columns is None else list(dict.fromkeys(
-            ["point", "replication", PRECISION_COLUMN, *keep_columns]))
+            [*ALWAYS_KEPT, *keep_columns]))
         self.executor, self.scheduler, self.progress = executor, scheduler, progress
         self.source = source or ScenarioSource()
+        self.stored = {p.index: StoredReplications() for p in plan.points}
         self.rows: dict[int, dict[int, dict[str, Any]]] = {p.index: {} for p in plan.points}
         self.failures: list[Failure] = []
         self.cost = RunCost()
 
     def done_counts(self) -> dict[int, int]:
         """Replications stored per point."""
-        return {point: len(rows) for point, rows in self.rows.items()}
+        return {point: len(stored) for point, stored in self.stored.items()}
 
     def run(self, results_dir: ResultsDir | None = None) -> RunOutcome:
         """Run until every point has its replications; return the table (sorted)."""
@@ -173,27 +178,29 @@ class Runner:
         """Points that hold every replication they will get."""
         done = 0
         for point in self.plan.points:
-            rows = self.rows[point.index]
-            target, final = self.plan.target(point, {k: r[PRECISION_COLUMN]
-                                                     for k, r in rows.items()})
-            done += final and all(k in rows for k in range(target))
+            stored = self.stored[point.index]
+            target, final = self.plan.target(point, stored)
+            done += final and stored.has_all(target)
         return done
 
-    def _missing(self) -> dict[int, list[int]]:
+    def _missing(self) -> dict[int, Sequence[int]]:
         """Replications each point still needs, by point (failed ones are not retried)."""
         failed = {(f.point, f.replication) for f in self.failures}
         missing = {}
         for point in self.plan.points:
-            rows = self.rows[point.index]
-            target, _ = self.plan.target(point, {k: r[PRECISION_COLUMN]
-                                                 for k, r in rows.items()})
-            needed = [k for k in range(target)
-                      if k not in rows and (point.index, k) not in failed]
+            stored = self.stored[point.index]
+            target, _ = self.plan.target(point, stored)
+            if stored.has_all(target):
+                continue
+            needed: Sequence[int] = range(target)  # nothing stored or failed yet: no list
+            if len(stored) or failed:
+                needed = [k for k in needed
+                          if k not in stored and (point.index, k) not in failed]
             if needed:
                 missing[point.index] = needed
         return missing
 
-    def _chunks(self, missing: dict[int, list[int]], workers: int) -> list[Chunk]:
+    def _chunks(self, missing: dict[int, Sequence[int]], workers: int) -> list[Chunk]:
         """Cut the missing replications into chunks that keep ``workers`` busy to the end.
 
         The costliest chunks go first (their expected events, :func:`chunk_cost`), so
@@ -214,7 +221,7 @@ class Runner:
             results_dir.store_part(point.index, chunk.seed, [r.replication for r in results],
                                    pd.DataFrame(rows))
         for row in rows:
-            self.rows[point.index][row["replication"]] = self._kept(row)
+            self._remember(row)
 
     def _fail(self, failures: list[Failure], results_dir: ResultsDir | None) -> None:
         self.failures.extend(failures)
@@ -232,15 +239,23 @@ class Runner:
         if stored is None:
             return
         for row in stored.to_dict("records"):
-            self.rows[int(row["point"])][int(row["replication"])] = {str(k): v
-                                                                      for k, v in row.items()}
+            self._remember({str(k): v for k, v in row.items()})
 
-    def _kept(self, row: dict[str, Any]) -> dict[str, Any]:
+    def _remember(self, row: dict[str, Any]) -> None:
+        """Mark a stored row's replication done and keep the columns asked for."""
+        point, replication = int(row["point"]), int(row["replication"])
+        self.stored[point].add(replication, float(row[PRECISION_COLUMN]))
         if self.keep_columns is None:
-            return row
-        return {column: row[column] for column in self.keep_columns}
+            self.rows[point][replication] = row
+        elif len(self.keep_columns) > len(ALWAYS_KEPT):
+            self.rows[point][replication] = {c: row[c] for c in self.keep_columns}
 
     def _table(self) -> pd.DataFrame:
+        """The kept columns of every stored replication, point by point in order."""
+        if self.keep_columns is not None and len(self.keep_columns) == len(ALWAYS_KEPT):
+            return pd.DataFrame(
+                [(point, k, stored[k]) for point, stored in self.stored.items()
+                 for k in stored], columns=list(ALWAYS_KEPT))
         columns = (["point", *self.plan.columns, *result_columns()] if self.keep_columns is None
                    else self.keep_columns)
         rows = [row for point in self.plan.points

@@ -21,6 +21,7 @@ import pandas as pd
 
 from sim.analysis.bound import chain_bound
 from sim.analysis.stats import summarize
+from sim.experiments.assemble import PointGroups, with_points
 from sim.experiments.plan import Plan
 from sim.model.results import TARGET_HIGH_MT_PER_YEAR, TARGET_LOW_MT_PER_YEAR
 from sim.report.figures import TARGET_COLOUR
@@ -45,11 +46,14 @@ STAGES = {
 }
 
 
-def summarize_headline(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per point: labels, replications, statistics, capacity and what binds."""
+def summarize_headline(plan: Plan, groups: PointGroups) -> pd.DataFrame:
+    """One row per point: labels, replications, statistics, capacity and what binds.
+
+    ``groups`` are each point's replications, points ascending.
+    """
     rows = []
-    for point in plan.points:
-        group = frame[frame["point"] == point.index]
+    for point, stored in with_points(plan, groups):
+        group = stored if stored is not None else pd.DataFrame()
         row: dict[str, Any] = {"point": point.index, **point.values, "replications": len(group)}
         for name, indicator in FIELDS.items():
             if len(group):

@@ -18,6 +18,7 @@ import pandas as pd
 from sim.analysis.bound import chain_bound
 from sim.analysis.stats import Values, half_width, summarize
 from sim.errors import OutputError
+from sim.experiments.assemble import PointGroups, with_points
 from sim.experiments.plan import PRECISION_COLUMN, Plan, Point
 from sim.model.invariants import MASS_BALANCE_TOLERANCE_T
 from sim.model.results import (
@@ -156,19 +157,19 @@ POINT_COLUMNS = (
 )
 
 
-def summarize_points(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
+def summarize_points(plan: Plan, groups: PointGroups) -> pd.DataFrame:
     """Summarise each point of a plan in one row of ``summary.csv``.
 
     The row holds the swept values, the replications, every field's statistics,
     the paired difference of the Trans-Caspian mean from the previous point, the
-    deterministic ceiling and how the disruption was given.
+    deterministic ceiling and how the disruption was given. ``groups`` are each
+    point's replications, points ascending (from memory or streamed from the parts).
     """
     fields_ = [f for f in output_fields() if f.kind != "id"]
     rows = []
-    by_point = {p: g.set_index("replication") for p, g in frame.groupby("point")}
     previous: pd.DataFrame | None = None
-    for point in plan.points:
-        group = by_point.get(point.index)
+    for point, stored in with_points(plan, groups):
+        group = None if stored is None else stored.set_index("replication")
         row: dict[str, Any] = {"point": point.index, **point.values,
                                "replications": 0 if group is None else len(group)}
         if group is not None and len(group):

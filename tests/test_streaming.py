@@ -1,0 +1,78 @@
+"""Studies stream: with a results directory, rows stay on disk and memory stays flat.
+
+The runner keeps one byte and one float per stored replication; the summary and the
+whole tables are read back from the parts, one point (or record batch) at a time.
+The numbers are the same as a study held in memory.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import namedtuple
+
+import pandas as pd
+import pytest
+
+from sim.errors import OutputError, ScenarioError
+from sim.experiments.progress import StoredReplications
+from sim.scenario.loader import load_scenario
+from sim.study import sweep
+from tests.conftest import SCENARIOS
+
+FAST = ["run.horizon_days=20", "run.warmup_days=0"]
+
+
+def test_stored_replications_know_which_are_stored_and_their_values():
+    stored = StoredReplications()
+    stored.add(3, 4.5)
+    stored.add(0, 1.0)
+    stored.add(3, 4.5)  # stored again (a resumed part): counted once
+    assert len(stored) == 2
+    assert 0 in stored
+    assert 3 in stored
+    assert 1 not in stored
+    assert 99 not in stored
+    assert stored[3] == 4.5
+    assert list(stored) == [0, 3]
+    assert not stored.has_all(2)
+    stored.add(1, 2.0)
+    stored.add(2, 3.0)
+    assert stored.has_all(4)
+    assert not stored.has_all(5)
+    with pytest.raises(KeyError):
+        stored[7]
+    assert dict(stored) == {0: 1.0, 1: 2.0, 2: 3.0, 3: 4.5}
+
+
+def test_a_sweep_on_disk_has_the_numbers_of_the_same_sweep_in_memory(tmp_path):
+    loaded = load_scenario(SCENARIOS / "base.toml", FAST)
+    grid = {"fleet.tankers": [4, 6]}
+    in_memory = sweep(loaded, grid, replications=6, seed=11, jobs=1, figures=False)
+    on_disk = sweep(loaded, grid, replications=6, seed=11, jobs=1, figures=False,
+                    out=tmp_path / "out", csv=True)
+    pd.testing.assert_frame_equal(on_disk.summary, in_memory.summary)
+    from_disk = on_disk.replications
+    pd.testing.assert_frame_equal(from_disk[in_memory.replications.columns],
+                                  in_memory.replications, check_dtype=False)
+    csv = pd.read_csv(tmp_path / "out" / "replications.csv")
+    assert len(csv) == 12
+    assert csv["transcaspian_mt_per_year"].tolist() == pytest.approx(
+        in_memory.replications["transcaspian_mt_per_year"].tolist())
+
+
+def test_a_study_too_large_for_memory_is_refused_without_a_results_directory(monkeypatch):
+    monkeypatch.setattr("sim.experiments.plan.MAX_IN_MEMORY_REPLICATIONS", 10)
+    loaded = load_scenario(SCENARIOS / "base.toml", FAST)
+    with pytest.raises(ScenarioError, match="give a results directory"):
+        sweep(loaded, {"fleet.tankers": [4, 6]}, replications=6, jobs=1, figures=False)
+
+
+def test_a_study_that_would_fill_the_disk_is_refused_before_anything_is_written(
+        tmp_path, monkeypatch):
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 10_000, 10_000))
+    loaded = load_scenario(SCENARIOS / "base.toml", FAST)
+    with pytest.raises(OutputError, match=r"12 replications need about .* GB free"):
+        sweep(loaded, {"fleet.tankers": [4, 6]}, replications=6, jobs=1, figures=False,
+              out=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
