@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from sim.errors import OutputError, ScenarioError
-from sim.experiments.progress import StoredReplications
+from sim.experiments.stored import StoredReplications
 from sim.scenario.loader import load_scenario
 from sim.study import sweep
 from tests.conftest import SCENARIOS

@@ -34,8 +34,8 @@ from sim.experiments.executors import (
     make_backend,
 )
 from sim.experiments.plan import PRECISION_COLUMN, Plan
-from sim.experiments.progress import StoredReplications
 from sim.experiments.results_dir import ResultsDir
+from sim.experiments.stored import StoredReplications
 from sim.model.results import ReplicationResult, result_columns
 from sim.scenario import budget
 from sim.scenario.schema import Scenario
