@@ -1,0 +1,106 @@
+"""``python -m sim trace``: one replication's event log and timeline, as a planner asks for it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.model.recorder import INJECTED
+from sim.study import run_replications
+from sim.units import HOURS_PER_YEAR, TONNES_PER_MT
+from tests.conftest import ROOT
+
+#: A short base scenario: 8 replications of a 90-day measured period.
+SHORT = ["--set", "run.replications=8", "--set", "run.horizon_days=90",
+         "--set", "run.warmup_days=15"]
+
+
+def sim(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def worst(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("trace") / "worst"
+    done = sim("trace", "scenarios/base.toml", "--pick", "worst", *SHORT, "--jobs", "1",
+               "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_trace_writes_the_event_log_and_the_timeline(worst):
+    for name in ("events.parquet", "events.csv", "series.parquet", "manifest.json",
+                 "scenario.toml", "replications.parquet", "figures/timeline.png"):
+        assert (worst / name).stat().st_size > 0, name
+    assert not (worst / "parts").exists()
+    log = pd.read_parquet(worst / "events.parquet")
+    assert list(log.columns) == ["time_h", "end_h", "start", "end", "entity", "activity",
+                                 "resource", "tonnes", "period"]
+    assert pd.api.types.is_datetime64_any_dtype(log["start"])
+    assert log["start"].iloc[0] == pd.Timestamp("2025-01-01")  # nominal calendar: hour 0
+    assert {"loading", "sailing_laden", "unloading", "sailing_ballast", INJECTED} <= set(
+        log["activity"])
+    csv = pd.read_csv(worst / "events.csv")
+    assert len(csv) == len(log)
+    assert csv["tonnes"].sum() == pytest.approx(log["tonnes"].sum())
+    manifest = json.loads((worst / "manifest.json").read_text())
+    assert manifest["status"] == "complete"
+    assert manifest["study"] == "trace"
+    assert manifest["chosen_by"] == "the worst year of 8 replications"
+
+
+def test_pick_worst_traces_the_replication_with_the_lowest_trans_caspian_volume(worst):
+    overrides = ["run.replications=8", "run.horizon_days=90", "run.warmup_days=15"]
+    from sim.scenario.loader import load_scenario
+
+    table = run_replications(load_scenario(ROOT / "scenarios/base.toml", overrides), jobs=1)
+    volumes = table.set_index("replication")["transcaspian_mt_per_year"]
+    assert volumes.nunique() > 1
+    manifest = json.loads((worst / "manifest.json").read_text())
+    assert manifest["replication"] == volumes.idxmin()
+    assert manifest["transcaspian_mt_per_year"] == volumes.min()
+
+
+def test_the_logged_tonnes_into_btc_sum_to_the_replications_trans_caspian_volume(worst):
+    manifest = json.loads((worst / "manifest.json").read_text())
+    log = pd.read_parquet(worst / "events.parquet")
+    injected = log[(log["activity"] == INJECTED) & (log["period"] == "measured")]
+    hours = manifest["end_hours"] - manifest["warmup_hours"]
+    tonnes = manifest["transcaspian_mt_per_year"] * TONNES_PER_MT * hours / HOURS_PER_YEAR
+    assert injected["tonnes"].sum() == pytest.approx(tonnes, abs=1.0)
+
+
+def test_a_replication_out_of_range_is_one_line_and_exit_2(tmp_path):
+    out = tmp_path / "never"
+    done = sim("trace", "scenarios/base.toml", "--replication", "100", "--out", str(out))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr
+    assert "--replication = 100" in done.stderr
+    assert "0 to 99" in done.stderr
+    assert not out.exists()
+
+
+def test_trace_refuses_a_directory_that_holds_something_else(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    done = sim("trace", "scenarios/base.toml", "--replication", "0", *SHORT,
+               "--out", str(tmp_path))
+    assert done.returncode == 2
+    assert "not empty" in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_replication_and_pick_are_one_or_the_other():
+    done = sim("trace", "scenarios/base.toml", "--replication", "1", "--pick", "worst")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    done = sim("trace", "scenarios/base.toml")
+    assert done.returncode == 2
+    assert "--replication" in done.stderr
