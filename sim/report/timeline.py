@@ -27,6 +27,7 @@ import pandas as pd
 
 from sim.model.recorder import INJECTED
 from sim.model.results import TARGET_HIGH_MT_PER_YEAR, TARGET_LOW_MT_PER_YEAR
+from sim.report.event_log import NOMINAL_START
 from sim.report.figures import TARGET_COLOUR, literal, new_figure
 from sim.units import HOURS_PER_DAY, HOURS_PER_YEAR, TONNES_PER_MT
 
@@ -110,7 +111,7 @@ def timeline_figure(trace: Trace, events: pd.DataFrame) -> Figure:
     cumulative.xaxis.set_major_locator(mdates.MonthLocator())
     cumulative.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     cumulative.set_xlabel(f"calendar time (model hour 0 = {trace.start:%d %B %Y}, "
-                          f"{'nominal' if trace.start.year == 2025 else 'scenario'} calendar)")
+                          f"{'nominal' if trace.start == NOMINAL_START else 'scenario'} calendar)")
     result = trace.result
     fig.suptitle(f"{literal(sc.name)}, replication {trace.replication} (seed {trace.seed}): "
                  f"{literal(trace.chosen_by)}; Trans-Caspian "

@@ -104,3 +104,45 @@ def test_replication_and_pick_are_one_or_the_other():
     done = sim("trace", "scenarios/base.toml")
     assert done.returncode == 2
     assert "--replication" in done.stderr
+
+
+@pytest.mark.parametrize(("pick", "expected"), [("worst", 0), ("p5", 8), ("median", 17)])
+def test_picks_rank_replications_by_trans_caspian_volume(pick, expected):
+    """21 replications with volumes 0..20 Mt/yr (replication k has 8k mod 21): the worst is
+    rank 1, P5 the nearest rank ceil(0.05 x 21) = 2 (volume 1), the median rank 11 (volume 10)."""
+    from sim.experiments.trace import pick_replication
+
+    table = pd.DataFrame({"replication": range(21),
+                          "transcaspian_mt_per_year": [float(8 * k % 21) for k in range(21)]})
+    assert pick_replication(table.sample(frac=1, random_state=1), pick) == expected
+
+
+def test_a_tie_for_the_worst_year_goes_to_the_lower_replication():
+    from sim.experiments.trace import pick_replication
+
+    table = pd.DataFrame({"replication": [5, 2, 9], "transcaspian_mt_per_year": [1.0, 1.0, 3.0]})
+    assert pick_replication(table, "worst") == 2
+
+
+def test_the_timeline_draws_every_panel_the_planner_asked_for():
+    from sim.experiments.trace import trace
+    from sim.report.event_log import event_log
+    from sim.report.timeline import timeline_figure
+    from sim.scenario.loader import load_scenario
+
+    scenario = load_scenario(ROOT / "scenarios/base.toml",
+                             ["run.horizon_days=60", "run.warmup_days=10"]).scenario
+    traced = trace(scenario, replication=1)
+    fig = timeline_figure(traced, event_log(traced.recorder))
+    labels = [ax.get_ylabel() for ax in fig.axes]
+    assert labels == ["tankers", "outages", "tank level (kt)", "Aktau\nberths", "Baku\nberths",
+                      "cumulative\nTrans-Caspian (Mt)"]
+    gantt, outages = fig.axes[0], fig.axes[1]
+    assert [t.get_text() for t in gantt.get_yticklabels()] == [
+        f"tanker {i:02d}" for i in range(scenario.fleet.tankers)]
+    assert {t.get_text() for t in outages.get_yticklabels()} >= {
+        "Russian route: major disruption", "BTC intake stop", "Aktau closed by weather",
+        "Baku closed by weather"}
+    paces = [line.get_label() for line in fig.axes[-1].get_lines()]
+    assert "pace of 6.0 Mt/yr" in paces
+    assert "pace of 6.5 Mt/yr" in paces
