@@ -12,7 +12,8 @@ recorded run's record must equal the one the runner returned.
 anything, every file atomic)::
 
     DIR/manifest.json        what was traced: scenario and hash, seed, replication, how it
-                             was chosen, versions, command line, calendar start
+                             was chosen, versions, command line, calendar start, and a
+                             command that traces the same replication again
     DIR/scenario.toml        the resolved scenario
     DIR/events.parquet|csv   the event log (sim.report.event_log.EVENT_COLUMNS)
     DIR/series.parquet       tank levels, ships at berth, berths out of service, 0/1 flags
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import shlex
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -163,6 +165,9 @@ def write_trace(result: Trace, out: str | Path, scenario_file: str | None = None
         path = results_dir.path
         with contextlib.suppress(OSError):
             (path / PARTS).rmdir()  # a trace stores no parts
+        manifest["rerun"] = shlex.join(["python", "-m", "sim", "trace", str(path / SCENARIO_FILE),
+                                        "--replication", str(result.replication),
+                                        "--seed", str(result.seed)])
         results_dir.write_manifest(manifest)
         results_dir.write_text(SCENARIO_FILE, dump_toml(result.scenario))
         events = event_log(result.recorder, result.start)

@@ -146,3 +146,16 @@ def test_the_timeline_draws_every_panel_the_planner_asked_for():
     paces = [line.get_label() for line in fig.axes[-1].get_lines()]
     assert "pace of 6.0 Mt/yr" in paces
     assert "pace of 6.5 Mt/yr" in paces
+
+
+def test_the_manifests_rerun_command_traces_the_same_replication_event_for_event(tmp_path):
+    first = tmp_path / "first"
+    done = sim("trace", "scenarios/base.toml", "--replication", "1", *SHORT, "--no-figures",
+               "--out", str(first))
+    assert done.returncode == 0, done.stderr
+    rerun = json.loads((first / "manifest.json").read_text())["rerun"].split()
+    assert rerun[:4] == ["python", "-m", "sim", "trace"]
+    again = sim(*rerun[3:], "--no-figures", "--out", str(tmp_path / "again"))
+    assert again.returncode == 0, again.stderr
+    pd.testing.assert_frame_equal(pd.read_parquet(first / "events.parquet"),
+                                  pd.read_parquet(tmp_path / "again" / "events.parquet"))
