@@ -47,7 +47,7 @@ def add_parsers(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Choose and record the replication, write the log and the timeline, say where."""
-    from sim.experiments.trace import check_replication, trace, write_trace
+    from sim.experiments.trace import check_replication, store_trace, trace, trace_directory
 
     options = [("--seed", f"run.seed={args.seed}")] if args.seed is not None else []
     check_jobs(args)
@@ -56,10 +56,11 @@ def handle(args: argparse.Namespace) -> int:
     if args.replication is not None:
         check_replication(sc, args.replication)
     out = args.out if args.out is not None else default_out(sc.name, "trace")
-    traced = trace(sc, replication=args.replication, pick=args.pick, jobs=args.jobs,
-                   progress=args.pick is not None)
-    failed = write_trace(traced, out, None if loaded.path is None else str(loaded.path),
-                         command_line(), figures=not args.no_figures)
+    with trace_directory(out) as results_dir:  # refused before anything runs
+        traced = trace(sc, replication=args.replication, pick=args.pick, jobs=args.jobs,
+                       progress=args.pick is not None)
+        failed = store_trace(traced, results_dir, None if loaded.path is None
+                             else str(loaded.path), command_line(), figures=not args.no_figures)
     for name, reason in failed.items():
         notice(f"figure {name} not drawn: {reason}; the event log is complete")
     result = traced.result
@@ -72,5 +73,5 @@ def handle(args: argparse.Namespace) -> int:
         files += ", replications.parquet"
     if not args.no_figures and not failed:
         files += ", figures/timeline.png"
-    emit(f"Results in {one_line(str(out))}/ ({files})")
+    emit(f"Results in {one_line(str(results_dir.path))}/ ({files})")
     return 1 if failed else 0

@@ -27,7 +27,7 @@ import contextlib
 import math
 import shlex
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,7 +39,14 @@ from sim import __version__
 from sim.errors import NO_VALUE, RunFailure, ScenarioError
 from sim.experiments.manifest import SCENARIO_FILE, library_versions, now
 from sim.experiments.plan import sha256
-from sim.experiments.results_dir import PARTS, ResultsDir, storing, write_csv, write_parquet
+from sim.experiments.results_dir import (
+    MANIFEST,
+    PARTS,
+    ResultsDir,
+    storing,
+    write_csv,
+    write_parquet,
+)
 from sim.model.recorder import EventRecorder
 from sim.model.replication import run_replication
 from sim.model.results import ReplicationResult
@@ -151,40 +158,60 @@ def _same(stored: Any, value: Any) -> bool:
     return bool(stored == value)
 
 
+@contextlib.contextmanager
+def trace_directory(out: str | Path) -> Iterator[ResultsDir]:
+    """Open a trace's results directory before anything runs (locked; refused unless new or empty).
+
+    If the trace stops before it writes (bad luck in the model, Ctrl-C), the
+    directory is left as it was found: what this opening created is removed.
+    """
+    with ResultsDir.open(out, uuid.uuid4().hex, resume=False) as results_dir:
+        with contextlib.suppress(OSError):
+            (results_dir.path / PARTS).rmdir()  # a trace stores no parts
+        try:
+            yield results_dir
+        except BaseException:
+            if not (results_dir.path / MANIFEST).exists():
+                results_dir.discard_if_unused()
+            raise
+
+
 def write_trace(result: Trace, out: str | Path, scenario_file: str | None = None,
                 command_line: Sequence[str] = (), figures: bool = True) -> dict[str, str]:
-    """Write the trace's results directory; return the figures that failed (name -> why).
+    """Write the trace's results directory; return the figures that failed (name -> why)."""
+    with trace_directory(out) as results_dir:
+        return store_trace(result, results_dir, scenario_file, command_line, figures)
 
-    The directory must be new or empty (as for every study); the tables and the
-    manifest are stored before the figure is drawn.
+
+def store_trace(result: Trace, results_dir: ResultsDir, scenario_file: str | None = None,
+                command_line: Sequence[str] = (), figures: bool = True) -> dict[str, str]:
+    """Write the trace into an open results directory; return the figures that failed.
+
+    The manifest goes first (it marks the directory as this trace's), then the
+    tables, then the manifest says complete, then the figure is drawn.
     """
-    identity = {"scenario": result.scenario.model_dump(mode="json"), "seed": result.seed,
-                "replication": result.replication, "nonce": uuid.uuid4().hex}
-    manifest = _manifest(result, sha256(identity), scenario_file, list(command_line))
-    with ResultsDir.open(out, manifest["sweep_id"], resume=False) as results_dir:
-        path = results_dir.path
-        with contextlib.suppress(OSError):
-            (path / PARTS).rmdir()  # a trace stores no parts
-        manifest["rerun"] = shlex.join(["python", "-m", "sim", "trace", str(path / SCENARIO_FILE),
-                                        "--replication", str(result.replication),
-                                        "--seed", str(result.seed)])
-        results_dir.write_manifest(manifest)
-        results_dir.write_text(SCENARIO_FILE, dump_toml(result.scenario))
-        events = event_log(result.recorder, result.start)
-        with storing(path):
-            write_parquet(path / "events.parquet", events)
-            write_csv(path / "events.csv", events)
-            write_parquet(path / "series.parquet", series_table(result.recorder, result.start))
-            if result.candidates is not None:
-                write_parquet(path / "replications.parquet", result.candidates)
-        manifest.update(status="complete", finished=now())
-        results_dir.write_manifest(manifest)
-        failed: dict[str, str] = {}
-        if figures:
-            failed = _draw(result, events, path / "figures")
-            if failed:
-                manifest["figure_errors"] = failed
-                results_dir.write_manifest(manifest)
+    path = results_dir.path
+    manifest = _manifest(result, results_dir.sweep_id, scenario_file, list(command_line))
+    manifest["rerun"] = shlex.join(["python", "-m", "sim", "trace", str(path / SCENARIO_FILE),
+                                    "--replication", str(result.replication),
+                                    "--seed", str(result.seed)])
+    results_dir.write_manifest(manifest)
+    results_dir.write_text(SCENARIO_FILE, dump_toml(result.scenario))
+    events = event_log(result.recorder, result.start)
+    with storing(path):
+        write_parquet(path / "events.parquet", events)
+        write_csv(path / "events.csv", events)
+        write_parquet(path / "series.parquet", series_table(result.recorder, result.start))
+        if result.candidates is not None:
+            write_parquet(path / "replications.parquet", result.candidates)
+    manifest.update(status="complete", finished=now())
+    results_dir.write_manifest(manifest)
+    failed: dict[str, str] = {}
+    if figures:
+        failed = _draw(result, events, path / "figures")
+        if failed:
+            manifest["figure_errors"] = failed
+            results_dir.write_manifest(manifest)
     return failed
 
 

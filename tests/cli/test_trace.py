@@ -87,10 +87,9 @@ def test_a_replication_out_of_range_is_one_line_and_exit_2(tmp_path):
     assert not out.exists()
 
 
-def test_trace_refuses_a_directory_that_holds_something_else(tmp_path):
+def test_trace_refuses_a_directory_that_holds_something_else_before_running(tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
-    done = sim("trace", "scenarios/base.toml", "--replication", "0", *SHORT,
-               "--out", str(tmp_path))
+    done = sim("trace", "scenarios/base.toml", "--pick", "worst", "--out", str(tmp_path))
     assert done.returncode == 2
     assert "not empty" in done.stderr
     assert done.stderr.count("\n") == 1
@@ -159,3 +158,20 @@ def test_the_manifests_rerun_command_traces_the_same_replication_event_for_event
     assert again.returncode == 0, again.stderr
     pd.testing.assert_frame_equal(pd.read_parquet(first / "events.parquet"),
                                   pd.read_parquet(tmp_path / "again" / "events.parquet"))
+
+
+def test_a_trace_that_fails_leaves_no_directory_behind(tmp_path, monkeypatch, capsys):
+    import sim.experiments.trace
+    from sim.cli import main
+    from sim.errors import SimulationInvariantError
+
+    def broken(*args, **kwargs):
+        raise SimulationInvariantError("replication 0 (seed 1): mass balance off by 2.000 t")
+
+    monkeypatch.setattr(sim.experiments.trace, "run_replication", broken)
+    out = tmp_path / "new" / "trace"
+    code = main(["trace", str(ROOT / "scenarios/base.toml"), "--replication", "0",
+                 "--out", str(out)])
+    assert code == 1
+    assert "mass balance off by 2.000 t" in capsys.readouterr().err
+    assert not (tmp_path / "new").exists()
