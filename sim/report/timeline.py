@@ -108,8 +108,9 @@ def timeline_figure(trace: Trace, events: pd.DataFrame) -> Figure:
         gantt.text(days(series.warmup_h / 2), 1.01, "warm-up", ha="center", va="bottom",
                    fontsize=8, color="#555555", transform=gantt.get_xaxis_transform())
     cumulative.set_xlim(days(0.0), days(series.end_h))
-    cumulative.xaxis.set_major_locator(mdates.MonthLocator())
-    cumulative.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    months = mdates.MonthLocator()
+    cumulative.xaxis.set_major_locator(months)
+    cumulative.xaxis.set_major_formatter(mdates.ConciseDateFormatter(months))
     cumulative.set_xlabel(f"calendar time (model hour 0 = {trace.start:%d %B %Y}, "
                           f"{'nominal' if trace.start == NOMINAL_START else 'scenario'} calendar)")
     result = trace.result
@@ -163,7 +164,7 @@ def _outages(ax: Axes, events: pd.DataFrame, days: _Days) -> None:
                        facecolors=colour, lw=0)
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
     ax.set_ylim(len(labels) - 0.5, -0.5)
-    ax.set_ylabel("outages")
+    ax.set_ylabel("outages and\nclosures")
 
 
 def _tank_levels(ax: Axes, levels: dict[str, list[tuple[float, float, float]]], days: _Days,

@@ -134,8 +134,8 @@ def test_the_timeline_draws_every_panel_the_planner_asked_for():
     traced = trace(scenario, replication=1)
     fig = timeline_figure(traced, event_log(traced.recorder))
     labels = [ax.get_ylabel() for ax in fig.axes]
-    assert labels == ["tankers", "outages", "tank level (kt)", "Aktau\nberths", "Baku\nberths",
-                      "cumulative\nTrans-Caspian (Mt)"]
+    assert labels == ["tankers", "outages and\nclosures", "tank level (kt)", "Aktau\nberths",
+                      "Baku\nberths", "cumulative\nTrans-Caspian (Mt)"]
     gantt, outages = fig.axes[0], fig.axes[1]
     assert [t.get_text() for t in gantt.get_yticklabels()] == [
         f"tanker {i:02d}" for i in range(scenario.fleet.tankers)]
