@@ -197,8 +197,8 @@ def broken_replication(monkeypatch):
     check (run at the end of every replication) must catch it."""
     build, run = ExportChain.__init__, ExportChain.run
 
-    def leaky_build(self, scenario, replication, seed):
-        build(self, scenario, replication, seed)
+    def leaky_build(self, scenario, replication, seed, **options):
+        build(self, scenario, replication, seed, **options)
         self.leaks = scenario.fleet.tankers == 7 and replication == 3
 
     def leaky_run(self):

@@ -9,7 +9,7 @@ chain never reads a figure out of a resource by name: each resource has
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import simpy
@@ -33,6 +33,9 @@ from sim.model.weather import WeatherGate
 from sim.scenario.schema import Aktau, Baku, Scenario
 from sim.units import HOURS_PER_DAY, mt_per_year_to_t_per_hour
 
+if TYPE_CHECKING:
+    from sim.model.recorder import EventRecorder
+
 
 class Measured(Protocol):
     """A resource that keeps its own statistics over a measured period."""
@@ -45,7 +48,8 @@ class ExportChain:
     """Every resource of one replication, wired together on one SimPy environment."""
 
     def __init__(self, scenario: Scenario, replication: int, seed: int,
-                 env: simpy.Environment | None = None) -> None:
+                 env: simpy.Environment | None = None,
+                 recorder: EventRecorder | None = None) -> None:
         self.scenario = sc = scenario
         self.replication, self.seed = replication, seed
         self.env = env = simpy.Environment() if env is None else env
@@ -100,6 +104,9 @@ class ExportChain:
         self.end_hours = self.warmup_hours + sc.run.horizon_days * HOURS_PER_DAY
         if self.warmup_hours > 0:
             env.process(self._warmup())
+        self.recorder = recorder
+        if recorder is not None:
+            recorder.attach(self)
 
     # --- processes -----------------------------------------------------------------------
 
@@ -131,6 +138,8 @@ class ExportChain:
         self.env.run(until=self.end_hours)
         for side in self.flows:
             side.flush(self.end_hours)
+        if self.recorder is not None:
+            self.recorder.finish(self.end_hours)
 
     def measure(self) -> ChainRecords:
         """What every resource measured over the measured period (call after :meth:`run`)."""

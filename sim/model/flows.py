@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 
 import simpy
 
@@ -41,7 +42,7 @@ from sim.errors import SimulationInvariantError
 from sim.model.btc import BtcIntake
 from sim.model.diversion import DiversionPolicy
 from sim.model.outages import DisruptedCapacity
-from sim.model.storage import TankFarm
+from sim.model.storage import Lot, TankFarm
 from sim.model.supply import SupplyNetwork
 
 #: Switches allowed in one catch-up before the side is declared stuck (a bug guard).
@@ -181,11 +182,16 @@ class BtcFlows(FlowSide):
     def __init__(self, env: simpy.Environment, btc: BtcIntake, tanks: TankFarm) -> None:
         super().__init__(env, tanks)
         self.btc = btc
+        #: Told of each stretch of injection (start h, end h, crude); None: nobody listens.
+        self.on_injected: Callable[[float, float, Lot], None] | None = None
         btc.intake.listener = self
         self.refresh()
 
     def _advance(self, hours: float) -> None:
-        self.btc.advance(hours, self._rate, self._stock, self.tanks.take_drained())
+        lot = self.tanks.take_drained()
+        self.btc.advance(hours, self._rate, self._stock, lot)
+        if self.on_injected is not None:
+            self.on_injected(self._since, self._since + hours, lot)
 
     def _new_rates(self, at: float) -> float:
         self._stock = stock = not self.tanks.is_empty

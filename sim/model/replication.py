@@ -15,20 +15,23 @@ from __future__ import annotations
 from sim.errors import SimulationInvariantError
 from sim.model.chain import ExportChain
 from sim.model.invariants import check_invariants
+from sim.model.recorder import EventRecorder
 from sim.model.results import Counterfactual, ReplicationResult, from_records
 from sim.scenario.routes import NO_DIVERSION
 from sim.scenario.schema import Scenario
 
 
-def run_replication(scenario: Scenario, replication: int, seed: int | None = None
-                    ) -> ReplicationResult:
+def run_replication(scenario: Scenario, replication: int, seed: int | None = None,
+                    recorder: EventRecorder | None = None) -> ReplicationResult:
     """Simulate replication ``replication`` of ``scenario`` and return its measured results.
 
+    With ``recorder``, the replication's events are logged into it (the twin run
+    without diversion is not logged); the results are the same either way.
     Raises :class:`~sim.errors.SimulationInvariantError` naming the replication and
     seed if crude was lost or a store left its bounds.
     """
     seed = scenario.run.seed if seed is None else seed
-    chain, errors = _run_checked(scenario, replication, seed)
+    chain, errors = _run_checked(scenario, replication, seed, recorder)
     counterfactual = None
     if scenario.supply.diversion.enabled and scenario.run.compare_without_diversion:
         # A run in which diversion never started is its own twin: nothing differed.
@@ -46,10 +49,11 @@ def without_diversion(scenario: Scenario) -> Scenario:
     return scenario.model_copy(update={"supply": supply})
 
 
-def _run_checked(scenario: Scenario, replication: int, seed: int
+def _run_checked(scenario: Scenario, replication: int, seed: int,
+                 recorder: EventRecorder | None = None
                  ) -> tuple[ExportChain, tuple[float, float]]:
     """Run one chain and check its invariants; errors name the replication and seed."""
-    chain = ExportChain(scenario, replication, seed)
+    chain = ExportChain(scenario, replication, seed, recorder=recorder)
     chain.run()
     try:
         errors = check_invariants(chain)

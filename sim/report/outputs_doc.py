@@ -86,7 +86,29 @@ def render() -> str:
         "statistics (a CI from one replication) are `null`.",
         "",
     ]
-    return "\n".join(lines)
+    return "\n".join(lines + _trace_tables())
+
+
+def _trace_tables() -> list[str]:
+    """The event log and series of ``trace``."""
+    from sim.report.event_log import EVENT_COLUMNS, SERIES
+
+    return [
+        "## One replication: `trace`", "",
+        "`python -m sim trace SCENARIO --pick worst|p5|median` (or `--replication K`) writes "
+        "`events.parquet` and `events.csv` (one row per activity), `series.parquet` (levels "
+        "and steps over time), `replications.parquet` (with `--pick`: the replications it "
+        "chose from), `manifest.json` (replication, seed, how it was chosen, its "
+        "Trans-Caspian volume, the calendar start), `scenario.toml` and "
+        "`figures/timeline.png`.", "",
+        "### `events.parquet`, `events.csv`", "",
+        "| column | meaning |", "|---|---|",
+        *(f"| `{name}` | {meaning} |" for name, meaning in EVENT_COLUMNS.items()), "",
+        "### `series.parquet`: columns `series`, `time_h`, `time`, `value`, `slope_per_h`", "",
+        "| series | unit | meaning |", "|---|---|---|",
+        *(f"| `{name}` | {unit} | {meaning} |" for name, (unit, meaning) in SERIES.items()),
+        "",
+    ]
 
 
 def _study_tables() -> list[str]:
