@@ -21,7 +21,7 @@ from typing import Any
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--remote-debugging-port=0"]
+         "--remote-debugging-port=0", "--window-size=1280,1024"]
 START_TIMEOUT_S = 30.0
 LOAD_TIMEOUT_S = 30.0
 

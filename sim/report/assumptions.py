@@ -48,18 +48,21 @@ def leaves(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any
             yield f"{prefix}{key}", value
 
 
-def file_citations(path: Path, depth: int = 0) -> dict[str, str]:
-    """Comments beside values in a scenario file and the files it extends, by dotted path.
+def file_citations(path: Path, depth: int = 0) -> dict[str, tuple[Any, str]]:
+    """(value, comment) beside each value in a scenario file and the files it extends.
 
-    The file's own comments win over its parent's. A file that cannot be read gives none.
+    Keyed by dotted path; the file's own entries win over its parent's. A file that
+    cannot be read gives none.
     """
     try:
         text = path.read_text(encoding="utf-8")
-        parent = tomllib.loads(text).get("extends")
+        data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return {}
+    parent = data.get("extends")
     found = (file_citations(path.parent / parent, depth + 1)
              if isinstance(parent, str) and depth < 8 else {})
+    values = dict(leaves(data))
     table: str | None = ""
     for line in text.splitlines():
         if _ARRAY_TABLE.match(line):
@@ -72,7 +75,9 @@ def file_citations(path: Path, depth: int = 0) -> dict[str, str]:
         match = _COMMENTED.match(line)
         if match and table is not None and table.split(".")[0] not in STUDY_TABLES:
             key = match.group(1).strip('"')
-            found[f"{table}.{key}" if table else key] = match.group(2)
+            dotted = f"{table}.{key}" if table else key
+            if dotted in values:
+                found[dotted] = (values[dotted], match.group(2))
     return found
 
 
@@ -94,14 +99,27 @@ def assumptions(scenario: Mapping[str, Any], scenario_file: Path | None) -> list
     for path, value in leaves({k: v for k, v in scenario.items() if k not in STUDY_TABLES}):
         shown = format_value(tuple(value) if isinstance(value, list) else value)
         unit, default, default_source = schema.get(path, ("", "", ""))
-        if path in cited:
-            source = cited[path]
+        in_file = cited.get(path)
+        if in_file is not None and _same(in_file[0], value):
+            source = in_file[1]
+        elif in_file is not None:
+            source = (f"changed for this study (the file has {format_value(in_file[0])}: "
+                      f"{in_file[1]})")
         elif default_source and shown == default:
             source = f"{default_source} (schema default)"
         else:
             source = "set by the scenario (no comment beside it in the file)"
         rows.append(Assumption(path, shown, unit or "-", source))
     return rows
+
+
+def _same(in_file: Any, value: Any) -> bool:
+    """Whether the file's value is the value the study ran with (TOML ints vs floats alike)."""
+    if isinstance(in_file, int | float) and isinstance(value, int | float):
+        return float(in_file) == float(value)
+    if isinstance(in_file, list | tuple) and isinstance(value, list | tuple):
+        return len(in_file) == len(value) and all(map(_same, in_file, value))
+    return bool(in_file == value)
 
 
 def cited_sections(rows: list[Assumption], sources_md: Path | None) -> list[tuple[str, str]]:

@@ -258,7 +258,7 @@ def slices(summary: pd.DataFrame, paths: list[str],
     second = paths[1]
     groups = list(summary.groupby(second, sort=False))
     chosen = groups
-    note = f"one panel per {label(second)}"
+    note = f"one panel per {in_sentence(label(second))}"
     if len(groups) > MAX_PANELS:
         picks = sorted({round(i * (len(groups) - 1) / (MAX_PANELS - 1))
                         for i in range(MAX_PANELS)})
@@ -269,6 +269,12 @@ def slices(summary: pd.DataFrame, paths: list[str],
     return [Slice(rows, f"{short_name(second)} = {tick(value)}"
                   + (" (this scenario)" if _same(value, mine) else ""), _same(value, mine))
             for value, rows in chosen], note
+
+
+def in_sentence(text: str) -> str:
+    """A label inside a sentence: lower-case first letter, unless it starts with a name."""
+    names = ("Russian", "BTC", "Aktau", "Baku", "Trans-Caspian")
+    return text if text.startswith(names) or not text[:1].isupper() else text[0].lower() + text[1:]
 
 
 def _same(value: object, other: object) -> bool:
@@ -508,11 +514,13 @@ def _top(summary: pd.DataFrame, kpis: list[str]) -> float:
     return max(top, 0.1) * 1.08
 
 
-USE = (("aktau_berth_occupancy", "Aktau berth occupancy"),
-       ("baku_berth_occupancy", "Baku berth occupancy"),
-       ("btc_allowance_use", "BTC allowance used"),
-       ("aktau_tank_full_days_per_year", "Aktau tanks full (share of days)"),
-       ("baku_tank_full_days_per_year", "Baku tanks full (share of days)"))
+#: Resource use below the tanker time split: (field, label, colour, marker); colours from a
+#: palette of their own, so no line shares a colour with a band of the stack above.
+USE = (("aktau_berth_occupancy", "Aktau berth occupancy", "#1b9e77", "s"),
+       ("baku_berth_occupancy", "Baku berth occupancy", "#d95f02", "^"),
+       ("btc_allowance_use", "BTC allowance used", "#7570b3", "D"),
+       ("aktau_tank_full_days_per_year", "Aktau tanks full (share of days)", "#e7298a", "v"),
+       ("baku_tank_full_days_per_year", "Baku tanks full (share of days)", "#666666", "o"))
 
 
 def binding(summary: pd.DataFrame, paths: list[str], scenario_name: str,
@@ -534,11 +542,11 @@ def binding(summary: pd.DataFrame, paths: list[str], scenario_name: str,
         binds = "binds: " + ", then ".join(stage_label(stage) for stage in stages)
         upper.set_title(binds if panel.title is None else f"{panel.title}\n{binds}",
                         fontsize=9, color=OWN_COLOUR if panel.own else "black")
-        for column, text in USE:
+        for column, text, colour, marker in USE:
             y = rows[f"{column}_mean"]
             if column.endswith("_days_per_year"):
                 y = y / 365.0
-            lower.plot(rows[x], y, marker="o", label=text)
+            lower.plot(rows[x], y, marker=marker, color=colour, label=text)
         lower.set_ylabel("Share (0-1)", fontsize=8)
         lower.set_ylim(0, 1.05)
         lower.set_xlabel(label(x), fontsize=8)

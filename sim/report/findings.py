@@ -126,8 +126,10 @@ def sweep_findings(folder: Path, manifest: Mapping[str, Any],
     """A sweep over one or two fields: the scenario's own point, where the target is reached."""
     paths = [p["path"] for p in manifest["parameters"]]
     summary = read_table(folder, "summary.csv")
+    from sim.report.figures import in_sentence
+
     question = ("How much crude does the Trans-Caspian chain carry into BTC as "
-                + " and ".join(label(p) for p in paths)
+                + " and ".join(in_sentence(label(p)) for p in paths)
                 + " vary, and does it reach the 6.0-6.5 Mt/yr target?")
     from sim.report.figures import short_name, tick
 
@@ -176,7 +178,7 @@ def sweep_findings(folder: Path, manifest: Mapping[str, Any],
                       numeric=False),
                Column("expected deliverable (b), Mt/yr",
                       lambda r: number(r["deliverable_mt_per_year"])),
-               Column("limits (b)", lambda r: str(r["deliverable_binding"]).replace("_", " "),
+               Column("limits (b)", lambda r: stage_words(str(r["deliverable_binding"])),
                       numeric=False)]
     tables = (table([r for _, r in summary.iterrows()], columns)
               + paragraph("Every statistic of every output field is in summary.csv; the "
