@@ -266,6 +266,11 @@ def sensitivity_findings(folder: Path, manifest: Mapping[str, Any],
         for output, rows in effects.groupby("output", sort=False):
             top = rows.sort_values("rank").head(3)
             first = top.iloc[0]
+            if not float(first["swing"]) > 0:
+                answer.append(f"{OUTPUTS.get(str(output), output)} (scenario as it is: "
+                              f"{number(first['baseline_mean'])}): no input moves it at "
+                              f"{int(first['n'])} paired replications per end.")
+                continue
             moved = "; ".join(
                 f"{r['input']} ({number(r['low'])} to {number(r['high'])}: "
                 f"{_signed_ci(r, 'low')} and {_signed_ci(r, 'high')})"

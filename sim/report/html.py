@@ -83,6 +83,7 @@ class Column:
     header: str
     cell: Callable[[Any], str]
     numeric: bool = True
+    raw: bool = False  # the cell is HTML already (escaped by whoever built it)
 
 
 def table(rows: Iterable[Any], columns: Sequence[Column]) -> str:
@@ -90,10 +91,21 @@ def table(rows: Iterable[Any], columns: Sequence[Column]) -> str:
     head = "".join(f"<th>{esc(c.header)}</th>" for c in columns)
     body = []
     for row in rows:
-        cells = "".join(f'<td class="num">{esc(c.cell(row))}</td>' if c.numeric else
-                        f"<td>{esc(c.cell(row))}</td>" for c in columns)
+        cells = "".join(f'<td class="num">{_content(c, row)}</td>' if c.numeric else
+                        f"<td>{_content(c, row)}</td>" for c in columns)
         body.append(f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _content(column: Column, row: Any) -> str:
+    """A cell's HTML: escaped text, or the column's own HTML."""
+    value = column.cell(row)
+    return value if column.raw else esc(value)
+
+
+def details(summary: str, text: str) -> str:
+    """Text folded under a summary line (HTML ``details``: no script needed)."""
+    return f"<details><summary>{esc(summary)}</summary><code>{esc(text)}</code></details>"
 
 
 def pairs_table(pairs: Iterable[tuple[str, object]]) -> str:

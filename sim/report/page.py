@@ -31,6 +31,7 @@ from sim.report.html import (
     Column,
     Section,
     bullets,
+    details,
     esc,
     figure,
     number,
@@ -153,7 +154,16 @@ def _assumptions(folder: Path, manifest: Mapping[str, Any]) -> str:
         Column("source", lambda r: r.source, numeric=False)])
 
 
+def _changed(point: Mapping[str, Any], own: Mapping[str, Any]) -> str:
+    """A point's swept values; of a design (more than two fields), those that differ."""
+    values = point.get("values") or {}
+    changed = [f"{path} = {value}" for path, value in values.items()
+               if value is not None and (len(values) <= 2 or own.get(path) != value)]
+    return ", ".join(changed) or "as the scenario"
+
+
 def _provenance(manifest: Mapping[str, Any]) -> str:
+    own = dict(leaves(manifest.get("scenario", {})))
     versions = manifest.get("library_versions", {})
     facts = [
         ("study id", manifest.get("sweep_id", "")),
@@ -179,14 +189,15 @@ def _provenance(manifest: Mapping[str, Any]) -> str:
     body = (pairs_table(facts) + "<h3>Command lines that wrote this directory</h3>"
             + "".join(f"<pre><code>{esc(c)}</code></pre>" for c in commands)
             + "<h3>Points, their seeds and how to rerun each</h3>"
+            + paragraph("Values: the swept fields; for a design of many fields, those a "
+                        "point sets to other values than the scenario's own.", "small")
             + table(shown, [
                 Column("point", lambda p: number(p.get("index"))),
-                Column("values", lambda p: ", ".join(f"{k} = {v}" for k, v in
-                                                     (p.get("values") or {}).items()),
-                       numeric=False),
+                Column("values", lambda p: _changed(p, own), numeric=False),
                 Column("seed", lambda p: str(p.get("seed"))),
                 Column("replications", lambda p: number(p.get("replications"))),
-                Column("rerun", lambda p: str(p.get("rerun", "")), numeric=False)]))
+                Column("rerun", lambda p: details("command", str(p.get("rerun", ""))),
+                       numeric=False, raw=True)]))
     if len(points) > len(shown):
         body += paragraph(f"The first {len(shown)} of {len(points)} points; all are in "
                           "manifest.json.", "small")
