@@ -39,6 +39,15 @@ def grid_study(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def headline_study(tmp_path_factory) -> Path:
+    """A finished headline study of base.toml (the README's main job, shrunk)."""
+    out = tmp_path_factory.mktemp("report") / "headline"
+    assert main(["headline", BASE_FILE, "--capacity-replications", "2", "--surge-replications",
+                 "2", *SHORT, "--out", str(out)]) == 0
+    return out
+
+
 def _browser_or_skip() -> None:
     reason = browser_missing_reason()
     if reason is None:
@@ -91,14 +100,17 @@ def test_the_page_states_question_answer_binding_assumptions_and_provenance(grid
     assert "§1.3 Major disruptions 2022-2025" in text
 
 
+@pytest.mark.parametrize(("study", "title", "figures"), [
+    ("grid_study", "base: sweep report", 5), ("headline_study", "base: headline report", 1)])
 def test_report_opens_in_headless_chromium_with_every_figure_and_no_console_error(
-        grid_study, tmp_path):
+        study, title, figures, request, tmp_path):
     _browser_or_skip()
-    screenshot = ARTIFACTS / "report_grid.png"
-    view = open_page(grid_study / REPORT_FILE, tmp_path / "profile", screenshot)
+    folder = request.getfixturevalue(study)
+    screenshot = ARTIFACTS / f"report_{study}.png"
+    view = open_page(folder / REPORT_FILE, tmp_path / "profile", screenshot)
     print(f"screenshot: {screenshot}")
-    assert view.title == "base: sweep report"
-    assert len(view.image_widths) == 5
+    assert view.title == title
+    assert len(view.image_widths) == figures
     assert all(width > 0 for width in view.image_widths), view.image_widths
     assert view.errors == []
     assert screenshot.stat().st_size > 10_000
@@ -154,13 +166,11 @@ def test_a_report_that_fails_costs_nothing_but_a_notice(tmp_path, monkeypatch, c
     assert not (out / REPORT_FILE).exists()
 
 
-def test_headline_and_compare_results_have_reports_with_their_answers(tmp_path):
-    headline = tmp_path / "headline"
-    assert main(["headline", BASE_FILE, "--capacity-replications", "2", "--surge-replications",
-                 "2", *SHORT, "--out", str(headline)]) == 0
-    text = (headline / REPORT_FILE).read_text(encoding="utf-8")
-    answer = (headline / "headline.md").read_text(encoding="utf-8").split("\n\n")[0].strip()
-    assert html.escape(answer) in text
+def test_headline_and_compare_results_have_reports_with_their_answers(headline_study,
+                                                                       tmp_path):
+    text = (headline_study / REPORT_FILE).read_text(encoding="utf-8")
+    for answer in (headline_study / "headline.md").read_text(encoding="utf-8").split("\n\n"):
+        assert html.escape(answer.strip()) in text
     compare = tmp_path / "compare"
     assert main(["compare", BASE_FILE, str(ROOT / "scenarios" / "btc_cap_2_2.toml"),
                  "--replications", "2", *SHORT, "--out", str(compare)]) == 0

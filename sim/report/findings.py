@@ -224,7 +224,9 @@ def headline_findings(folder: Path, manifest: Mapping[str, Any],
     text = (folder / "headline.md").read_text(encoding="utf-8")
     answer = [p.strip() for p in text.split("\n\n") if p.strip()]
     a = summary[summary["panel"] == "A"]
-    binds = table([r for _, r in a.iterrows()], [
+    binds = paragraph("Per investment level (panel A): the stage with the smallest long-run "
+                      "limit, from the parameters, and the simulated use of that stage where "
+                      "the model measures it.") + table([r for _, r in a.iterrows()], [
         Column("level", lambda r: str(r["level"]), numeric=False),
         Column("physical capacity, Mt/yr", lambda r: number(r["capacity_mt_per_year"])),
         Column("binds", lambda r: str(r["binds"]), numeric=False),
