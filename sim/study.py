@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
-from sim.errors import OutputError, WorkerDied, notice
+from sim.errors import OutputError, WorkerDied, notice, one_line
 from sim.experiments.assemble import (
     PointGroups,
     groups_in_memory,
@@ -126,9 +126,10 @@ class StudyKind:
 
 
 def _grid_figures(plan: Plan, summary: pd.DataFrame, folder: Path) -> Drawn:
-    from sim.report.figures import draw_figures
+    from sim.report.figures import draw_figures, own_values
 
-    return draw_figures(summary, plan.paths, plan.base.name, folder)
+    own = own_values(plan.base.model_dump(mode="json"), plan.paths)
+    return draw_figures(summary, plan.paths, plan.base.name, folder, own)
 
 
 def _headline_figures(plan: Plan, summary: pd.DataFrame, folder: Path) -> Drawn:
@@ -229,7 +230,8 @@ def _study(kind: StudyKind, plan: Plan, runner: Runner, source: ScenarioSource,
         return kind.figures(plan, result.summary, results_dir.path / "figures").failed
 
     return run_plan(plan, runner, finish, out=out, resume=resume, scenario_file=source.file,
-                    command_line=command_line, draw=draw if figures else None, phases=phases)
+                    command_line=command_line, draw=draw if figures else None, phases=phases,
+                    report=figures)
 
 
 def run_plan(plan: Plan, runner: Runner, finish: Callable[[ResultsDir | None, RunOutcome], R],
@@ -237,7 +239,7 @@ def run_plan(plan: Plan, runner: Runner, finish: Callable[[ResultsDir | None, Ru
              command_line: Sequence[str] | None = None,
              manifest_extra: Mapping[str, Any] | None = None,
              draw: Callable[[ResultsDir, R], dict[str, str]] | None = None,
-             phases: Phases | None = None) -> R:
+             phases: Phases | None = None, report: bool = True) -> R:
     """Run a plan and hand its outcome to ``finish``; with ``out``, in a results directory.
 
     The directory follows the same rules for every study (``sweep``, ``headline``,
@@ -245,16 +247,20 @@ def run_plan(plan: Plan, runner: Runner, finish: Callable[[ResultsDir | None, Ru
     (``manifest_extra`` adds the study's own description), replications stored as
     parts as they complete, then ``finish`` writes the study's tables, then the
     manifest says complete (with the phases' times and the workers' CPU), then
-    ``draw`` draws the figures, each failure a one-line notice. A stopped run keeps
-    what it stored and resumes with ``resume``.
+    ``draw`` draws the figures, each failure a one-line notice, then (with ``report``)
+    ``report.html`` is written, a failure again a notice. A stopped run keeps what it
+    stored and resumes with ``resume``.
     """
     if out is None:
         check_in_memory(plan)
         return finish(None, runner.run())
     check_disk_space(out, plan.most_replications)
     with ResultsDir.open(out, plan.sweep_id, resume) as results_dir:
-        return _run_into(results_dir, plan, runner, finish, scenario_file, command_line,
-                         manifest_extra or {}, draw, phases or Phases())
+        result = _run_into(results_dir, plan, runner, finish, scenario_file, command_line,
+                           manifest_extra or {}, draw, phases or Phases())
+        if report:
+            _write_report(results_dir)
+        return result
 
 
 def _run_into(results_dir: ResultsDir, plan: Plan, runner: Runner,
@@ -297,6 +303,21 @@ def _run_into(results_dir: ResultsDir, plan: Plan, runner: Runner,
         with contextlib.suppress(OutputError):
             results_dir.write_manifest(manifest)
     return result
+
+
+def _write_report(results_dir: ResultsDir) -> None:
+    """Write ``report.html`` of a finished study; a failure is a one-line notice.
+
+    The tables, manifest and figures are already stored, so nothing is lost;
+    ``python -m sim report DIR`` writes the page again.
+    """
+    from sim.report.page import write_report
+
+    try:
+        write_report(results_dir.path)
+    except Exception as exc:  # the report must never cost the results
+        notice(f"report not written: {one_line(str(exc)) or type(exc).__name__}; the tables "
+               f"are complete (write it with: python -m sim report {results_dir.path})")
 
 
 def _record_stop(results_dir: ResultsDir, manifest: dict[str, Any], runner: Runner,

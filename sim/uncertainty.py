@@ -129,7 +129,7 @@ def sensitivity(scenario: ScenarioLike, method: str = "oat", *,
                                                 "outputs": [f.name for f in fields],
                                                 "inputs": inputs_table(inputs).to_dict("records")}}
     return run_plan(plan, runner, finish, out=out, resume=resume, scenario_file=source.file,
-                    command_line=command_line, manifest_extra=extra)
+                    command_line=command_line, manifest_extra=extra, report=figures)
 
 
 def compare(scenarios: Sequence[ScenarioLike], *, replications: int | None = None,
@@ -178,7 +178,7 @@ def compare(scenarios: Sequence[ScenarioLike], *, replications: int | None = Non
     extra = {"study": "compare", "design": {"method": "compare", "scenarios": labels,
                                             "files": files, "replications": reps}}
     return run_plan(plan, runner, finish, out=out, resume=resume, scenario_file=source.file,
-                    command_line=command_line, manifest_extra=extra)
+                    command_line=command_line, manifest_extra=extra, report=figures)
 
 
 def explore(scenario: ScenarioLike, sample: str = "lhs:50", *,
@@ -245,7 +245,7 @@ def explore(scenario: ScenarioLike, sample: str = "lhs:50", *,
                                             "inputs": inputs_table(inputs).to_dict("records"),
                                             "lever_settings": settings}}
     return run_plan(plan, runner, finish, out=out, resume=resume, scenario_file=source.file,
-                    command_line=command_line, manifest_extra=extra)
+                    command_line=command_line, manifest_extra=extra, report=figures)
 
 
 def parse_sample(text: str) -> int:

@@ -420,7 +420,7 @@ def test_class_5_a_resume_after_a_failed_figure_draws_it_and_forgets_the_failure
     out = tmp_path / "study"
     argv = [a for a in sweep_argv(out) if a != "--no-figures"]
     real = sim.report.figures.volumes
-    monkeypatch.setattr(sim.report.figures, "volumes", lambda *a: 1 / 0)
+    monkeypatch.setattr(sim.report.figures, "volumes", lambda *a, **k: 1 / 0)
     assert main(argv) == 0
     assert "figure volumes not drawn: ZeroDivisionError" in one_line(capsys, "notice: ")
     monkeypatch.setattr(sim.report.figures, "volumes", real)

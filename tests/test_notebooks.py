@@ -1,14 +1,18 @@
-"""The planner notebooks: committed without outputs, and they run top to bottom.
+"""The planner notebooks: committed with the small outputs of one run, and they run top to bottom.
 
-Each notebook is executed in a fresh kernel with ``SIM_NOTEBOOK_REPLICATIONS=4``
-(a few replications per point, the notebooks' own way of shrinking their runs);
-a failing cell fails the test. The execution needs nbformat, nbclient and
-ipykernel; without them those tests are skipped.
+The kept outputs (``python tools/notebooks.py`` writes them) let a code host show
+each notebook's figures and answers when it is browsed: they must hold a figure
+and a computed answer, no error, no execution counts, no local machine path, and
+stay small. Each notebook is also executed in a fresh kernel with
+``SIM_NOTEBOOK_REPLICATIONS=4`` (a few replications per point, the notebooks' own
+way of shrinking their runs); a failing cell fails the test. The execution needs
+nbformat, nbclient and ipykernel; without them those tests are skipped.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +22,9 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 EXPECTED = {"capacity_curve.ipynb", "what_closes_the_gap.ipynb", "history.ipynb"}
 SMALL_REPLICATIONS = "4"
 CELL_TIMEOUT_S = 600
+#: Largest committed notebook, outputs included (figures are PNG at the inline backend's dpi).
+MAX_BYTES = 1_500_000
+LOCAL_PATH = re.compile(r"(/work/|/tmp/|/home/|/root/|/Users/|[A-Z]:\\\\)")
 
 
 def test_the_three_notebooks_exist():
@@ -25,12 +32,21 @@ def test_the_three_notebooks_exist():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_is_committed_without_outputs(path):
+def test_notebook_keeps_the_small_outputs_of_one_run(path):
     notebook = json.loads(path.read_text(encoding="utf-8"))
+    assert path.stat().st_size < MAX_BYTES, f"{path.name}: outputs too large"
+    assert isinstance(notebook["metadata"]["caspian_sim"]["replications"], int), (
+        f"{path.name}: run python tools/notebooks.py to keep the outputs of one run")
+    outputs = []
     for cell in notebook["cells"]:
         if cell["cell_type"] == "code":
-            assert cell["outputs"] == [], f"{path.name}: strip outputs before committing"
             assert cell["execution_count"] is None, f"{path.name}: strip execution counts"
+            outputs += cell["outputs"]
+    assert not [o for o in outputs if o["output_type"] == "error"], f"{path.name}: an error"
+    assert [o for o in outputs if "image/png" in o.get("data", {})], f"{path.name}: no figure"
+    assert [o for o in outputs if "text/markdown" in o.get("data", {})], f"{path.name}: no answer"
+    text = json.dumps(outputs)
+    assert not LOCAL_PATH.search(text), f"{path.name}: a local path in the outputs"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -76,10 +76,10 @@ def test_the_tables_and_the_finished_manifest_exist_before_the_first_figure(
     seen = {}
     real = sim.report.figures.draw_figures
 
-    def spy(summary, paths, name, folder):
+    def spy(summary, paths, name, folder, own=None):
         seen["files"] = sorted(p.name for p in out.iterdir())
         seen["status"] = json.loads((out / "manifest.json").read_text())["status"]
-        return real(summary, paths, name, folder)
+        return real(summary, paths, name, folder, own)
 
     monkeypatch.setattr(sim.report.figures, "draw_figures", spy)
     assert sweep(out, "--param", "fleet.tankers", "--values", "6") == 0
@@ -90,7 +90,7 @@ def test_the_tables_and_the_finished_manifest_exist_before_the_first_figure(
 
 def test_a_figure_that_fails_is_one_line_and_the_others_are_still_drawn(
         tmp_path, monkeypatch, capsys):
-    def broken(summary, paths, name):
+    def broken(summary, paths, name, own=None):
         raise ValueError("cannot draw this")
 
     monkeypatch.setattr(sim.report.figures, "p_reach", broken)

@@ -79,8 +79,12 @@ def test_sensitivity_writes_a_resumable_results_directory(tmp_path):
     first = sensitivity(scenario, replications=3, jobs=1, out=out,
                         outputs=["shut_in_mt_per_year"])
     for name in ["manifest.json", "scenario.toml", "design.csv", "sensitivity.csv",
-                 "replications.parquet", "figures/tornado.png", "figures/tornado.svg"]:
+                 "replications.parquet", "figures/tornado.png", "figures/tornado.svg",
+                 "report.html"]:
         assert (out / name).exists(), name
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Which uncertain inputs move the answer" in page
+    assert page.count('<img src="data:image/png;base64,') == 1
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["study"] == "sensitivity"
     assert manifest["design"]["points"] == 1 + 2 * len(FEW)
@@ -195,6 +199,8 @@ def test_explore_writes_one_row_per_world_and_lever_setting_and_the_robust_share
     assert ((robust["robust_share_ci95_low"] <= robust["robust_share"])
             & (robust["robust_share"] <= robust["robust_share_ci95_high"])).all()
     assert len(pd.read_parquet(tmp_path / "ens" / "replications.parquet")) == 3 * 2 * 2
+    page = (tmp_path / "ens" / "report.html").read_text(encoding="utf-8")
+    assert "The most robust setting is tankers = " in page
     in_memory = explore(scenario, "lhs:3", replications=2, levers={"fleet.tankers": [8, 10]},
                         jobs=1)
     pd.testing.assert_frame_equal(in_memory.experiments, result.experiments)

@@ -21,7 +21,18 @@ from concurrent.futures.process import BrokenProcessPool
 from types import FrameType
 
 from sim import __version__
-from sim.cli import compare, explore, headline, inspect, plot, run, sensitivity, sweep, trace
+from sim.cli import (
+    compare,
+    explore,
+    headline,
+    inspect,
+    plot,
+    report,
+    run,
+    sensitivity,
+    sweep,
+    trace,
+)
 from sim.cli.options import Parser, flush_stdout
 from sim.errors import (
     Interrupted,
@@ -117,6 +128,7 @@ def parser() -> Parser:
         "Simulate Kazakh crude exports over the Russian route and the Trans-Caspian chain."))
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = top.add_subparsers(dest="command", required=True)
-    for command in (headline, run, sweep, sensitivity, compare, explore, plot, inspect, trace):
+    for command in (headline, run, sweep, sensitivity, compare, explore, plot, report,
+                    inspect, trace):
         command.add_parsers(sub)
     return top

@@ -52,5 +52,5 @@ def handle(args: argparse.Namespace) -> int:
     emit()
     emit(result.texts["headline.md"].strip())
     emit(f"\nResults in {one_line(str(result.out))}/ (headline.md, summary.csv, "
-         "replications.parquet, figures/headline.png)")
+         "replications.parquet, figures/headline.png, report.html)")
     return report_failures(result.failures, result.out)

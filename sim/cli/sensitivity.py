@@ -59,5 +59,5 @@ def handle(args: argparse.Namespace) -> int:
     table = "sensitivity.csv" if result.effects is not None else "indices.csv"
     figure = "tornado" if result.effects is not None else "indices"
     print(f"\nResults in {result.out}/ ({table}, design.csv, replications.parquet, "
-          f"figures/{figure}.png)")
+          f"figures/{figure}.png, report.html)")
     return 0

@@ -60,7 +60,7 @@ def handle(args: argparse.Namespace) -> int:
     paths = args.params or [p.path for p in loaded.scenario.sweep.parameters]
     emit(sweep_table(result.summary, [c for c in result.summary.columns if c in paths]))
     emit(f"\nResults in {one_line(str(result.out))}/ (summary.csv, replications.parquet, "
-         "figures/)")
+         "figures/, report.html)")
     return report_failures(result.failures, result.out)
 
 

@@ -138,12 +138,14 @@ def _capacity_panel(ax: Any, rows: pd.DataFrame) -> None:
                 label="P5-P95 of single years (grey)")
     ax.plot(x, rows["capacity_mt_per_year"], "k_", markersize=28, markeredgewidth=1.5,
             label="physical capacity from the parameters")
-    top = max(float(rows["capacity_mt_per_year"].max()), TARGET_HIGH_MT_PER_YEAR) * 1.2
+    top = max(float(rows["capacity_mt_per_year"].max()), TARGET_HIGH_MT_PER_YEAR,
+              float(rows["transcaspian_mt_per_year_ci95_high"].max())) * 1.2
     for i, (_, row) in enumerate(rows.iterrows()):
         ax.text(i, 0.15, f"P(>=6.0)\n{row['reaches_6_0_mean']:.2f}\n"
                 f"[{row['reaches_6_0_ci95_low']:.2f}, {row['reaches_6_0_ci95_high']:.2f}]",
                 ha="center", va="bottom", fontsize=8, color="white", fontweight="bold")
-        ax.text(i, max(row["transcaspian_mt_per_year_p95"], row["capacity_mt_per_year"]) + 0.15,
+        ax.text(i, max(row["transcaspian_mt_per_year_p95"], row["capacity_mt_per_year"],
+                       row["transcaspian_mt_per_year_ci95_high"]) + 0.15,
                 "binds:\n" + textwrap.fill(str(row["binds"]), 16), ha="center", va="bottom",
                 fontsize=7.5)
     ax.set_xticks(list(x), [textwrap.fill(str(level), 14) for level in rows["level"]],
@@ -178,8 +180,9 @@ def _surge_panel(ax: Any, rows: pd.DataFrame, reference_p: float,
     ax.plot([], [], "k", marker="o", label="extra volume into BTC (95% CI)")
     ax.plot([], [], "k", marker="x", linestyle="none", label="shut-in avoided")
     ax.axvline(reference_p, color="0.3", linestyle=":", linewidth=1)
-    ax.text(reference_p, 0.02, f" 2022-2025 record: p = {reference_p:g}", fontsize=7.5,
-            va="bottom", transform=ax.get_xaxis_transform())
+    ax.text(reference_p, 0.5, f"2022-2025 record: p = {reference_p:g} ", fontsize=7.5,
+            rotation=90, ha="right", va="center", color="0.3",
+            transform=ax.get_xaxis_transform())
     ax.set_xlabel("Russian-route disruption probability p (share of days disrupted)")
     ax.set_ylabel("Mt/yr, paired with the same years without diversion")
     n = rows["replications"].iloc[0]

@@ -124,4 +124,19 @@ def _study_tables() -> list[str]:
         lines += [f"### `{name}` (`{command}`): {rows}", "", "| column | unit | meaning |",
                   "|---|---|---|", *(f"| `{c.name}` | {c.unit} | {c.meaning} |"
                                      for c in columns), ""]
-    return lines
+    return [*lines, *_report_page()]
+
+
+def _report_page() -> list[str]:
+    """The HTML report every study writes."""
+    return ["## `report.html`", "",
+            "Every study with an output directory (`headline`, `sweep`, `sensitivity`, "
+            "`compare`, `explore`) writes `report.html` after its figures (not with "
+            "`--no-figures`; `python -m sim report DIR` writes it at any time): one "
+            "self-contained page, figures embedded, no script and no network, with the "
+            "question, the answer with its 95% CIs and replications, what binds, the figures, "
+            "the summary tables, every scenario value with its unit and source (`sources §N.M` "
+            "from the scenario file's comments, or the schema's source of a default) and the "
+            "provenance (scenario SHA-256, seeds, versions, command lines, how to rerun each "
+            "point). A report that cannot be written is a one-line notice; the tables are "
+            "already complete.", ""]
