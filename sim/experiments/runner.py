@@ -111,7 +111,8 @@ class Runner:
 
         With a results directory every row is on disk in the parts, so a large plan can
         keep only what it needs (``point``, ``replication`` and the precision column are
-        always kept) and its memory stays flat.
+        always kept) and its memory stays flat. With ``[]`` no row is kept at all: the
+        outcome's table is empty and the study reads its rows back from the parts.
         """
         if on_error not in {"stop", "record"}:
             raise ScenarioError("--on-error", "", on_error, "must be 'stop' or 'record'")
@@ -253,9 +254,7 @@ class Runner:
     def _table(self) -> pd.DataFrame:
         """The kept columns of every stored replication, point by point in order."""
         if self.keep_columns is not None and len(self.keep_columns) == len(ALWAYS_KEPT):
-            return pd.DataFrame(
-                [(point, k, stored[k]) for point, stored in self.stored.items()
-                 for k in stored], columns=list(ALWAYS_KEPT))
+            return pd.DataFrame(columns=list(ALWAYS_KEPT))  # nothing kept: rows are on disk
         columns = (["point", *self.plan.columns, *result_columns()] if self.keep_columns is None
                    else self.keep_columns)
         rows = [row for point in self.plan.points
