@@ -16,7 +16,7 @@ def test_benchmark_quick_mode_runs_and_reports_every_section(tmp_path):
     assert done.returncode == 0, done.stderr
     text = out.read_text()
     for heading in ["Speed per replication-year", "minimal shuttle", "Headline sweep",
-                    "parallel efficiency", "peak RSS"]:
+                    "parallel efficiency", "peak RSS", "Start-up and input errors"]:
         assert heading in text
 
 

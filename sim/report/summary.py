@@ -36,8 +36,8 @@ INDICATOR_STATS = ("mean", "ci95_low", "ci95_high")
 
 STAT_MEANINGS = {
     "mean": "mean over replications",
-    "ci95_low": "lower end of the 95% confidence interval of the mean (Student t; Wilson for "
-                "0/1 fields)",
+    "ci95_low": "lower end of the 95% confidence interval of the mean (Student t, cut to the "
+                "values the field can take; Wilson for 0/1 fields)",
     "ci95_high": "upper end of the 95% confidence interval of the mean",
     "p5": "5th percentile of single replications",
     "p50": "median of single replications",
@@ -52,7 +52,7 @@ def stats_of(output: OutputField) -> tuple[str, ...]:
 
 def summarize_field(values: Values, output: OutputField) -> dict[str, Any]:
     """A field's statistics over replications, with its unit and the number of replications."""
-    s = summarize(values, binary=output.kind == "indicator")
+    s = summarize(values, output.kind == "indicator", output.low, output.high)
     return {"unit": output.unit, **{stat: s[stat] for stat in stats_of(output)}, "n": s["n"]}
 
 
@@ -173,7 +173,8 @@ def summarize_points(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
                                "replications": 0 if group is None else len(group)}
         if group is not None and len(group):
             for output in fields_:
-                s = summarize(group[output.name], binary=output.kind == "indicator")
+                s = summarize(group[output.name], output.kind == "indicator", output.low,
+                              output.high)
                 row.update({f"{output.name}_{stat}": s[stat] for stat in stats_of(output)})
             row["transcaspian_mt_per_year_ci95_half_width"] = half_width(group[PRECISION_COLUMN])
             row.update(_paired_difference(group, previous, plan, point))
