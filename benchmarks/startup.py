@@ -36,6 +36,8 @@ COMMANDS = {
                                             "fleet.tankers=x"],
     "sweep base.toml --param fleet.tankers --values 6:12:5": [
         "sweep", "scenarios/base.toml", "--param", "fleet.tankers", "--values", "6:12:5"],
+    "sweep base.toml --param aktau.storage_t --values 1000": [  # a grid point breaks a rule
+        "sweep", "scenarios/base.toml", "--param", "aktau.storage_t", "--values", "1000"],
 }
 
 #: Libraries a command should import only when it needs them.

@@ -38,6 +38,10 @@ def handle(args: argparse.Namespace) -> int:
     """Run the headline study, print its two sentences and tables, say where the files are."""
     check_run_options(args)
     loaded = load(args)  # bad input is refused before the heavy libraries are imported
+    from sim.experiments.plan import plan_headline
+
+    plan_headline(loaded.scenario, args.seed, args.capacity_replications,
+                  args.surge_replications)  # every level and p checked before the imports
     from sim.report.tables import headline_table
     from sim.study import headline
 

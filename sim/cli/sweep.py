@@ -49,6 +49,12 @@ def handle(args: argparse.Namespace) -> int:
     if parameters is None:  # the [sweep] table: say which inherited parameters were dropped
         for warning in loaded.warnings:
             notice(warning)
+    from sim.experiments.plan import plan_sweep
+
+    # Every grid point checked now, before the heavy imports (the sweep plans again: a
+    # grid costs milliseconds to plan per hundred points, its run minutes).
+    plan_sweep(loaded.scenario, parameters, args.replications, args.precision, args.seed,
+               not args.independent_streams)
     from sim.report.tables import sweep_table
     from sim.study import sweep
 
