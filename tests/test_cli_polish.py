@@ -24,8 +24,10 @@ from benchmarks.startup import COMMANDS, heavy_imports
 from sim.analysis.stats import MIN_REPLICATIONS_FOR_CI, summarize
 from sim.cli import main
 from sim.errors import ScenarioError
+from sim.experiments.plan import plan_headline
 from sim.experiments.progress import LOG_EVERY_SECONDS, Progress
 from sim.model.results import output_fields
+from sim.report.headline import summarize_headline
 from sim.report.summary import run_summary
 from sim.report.tables import run_table, sweep_table
 from sim.scenario.grid import parse_values
@@ -198,6 +200,16 @@ def test_a_confidence_interval_stays_inside_what_the_field_can_take():
             assert output.low <= s["ci95_low"] <= s["mean"] <= s["ci95_high"] <= output.high, \
                 output.name
     assert report["kpis"]["reaches_6_0"]["ci95_high"] <= 1.0  # Wilson, a binomial interval
+
+
+def test_the_headline_cuts_its_intervals_the_same_way():
+    plan = plan_headline(load_scenario(BASE).scenario, capacity_replications=2,
+                         surge_replications=2)
+    frame = golden_frame(2).assign(point=0)
+    frame["transcaspian_mt_per_year"] = [0.5, 6.0]  # a t interval reaching below zero
+    row = summarize_headline(plan, frame).iloc[0]
+    assert row["transcaspian_mt_per_year_ci95_low"] == 0.0
+    assert row["transcaspian_mt_per_year_ci95_high"] > 6.0
 
 
 def test_differences_keep_their_sign_and_volumes_never_go_negative():

@@ -57,7 +57,7 @@ def run_table(report: dict[str, Any]) -> str:
               f"{report['mass_balance']['max_abs_error_t']:.2e} t over {n} replications; "
               f"{report['wall_time_s']:.1f} s"]
     if too_few(n):
-        lines.append(_few_note(n, "the 95% CI and P5-P95"))
+        lines.append(_few_note(n, "95% CIs and percentiles"))
     return "\n".join(lines)
 
 
@@ -70,10 +70,10 @@ def _row(name: str, s: dict[str, Any]) -> str:
     return f"  {name:<36}{s['unit']:>8}{_num(s['mean']):>11}{ci:>25}{percentiles}"
 
 
-def _few_note(n: int, what: str = "the 95% CI") -> str:
+def _few_note(n: int, what: str = "95% CIs") -> str:
     """The footnote of intervals marked as resting on too few replications."""
-    return (f"{FEW_MARK} from {n} replications, fewer than {MIN_REPLICATIONS_FOR_CI}: {what} "
-            "say little; run more replications")
+    return (f"{FEW_MARK} from {n} replications, fewer than {MIN_REPLICATIONS_FOR_CI}: too few "
+            f"for these {what} to be trusted; run more replications")
 
 
 def binds(term: str) -> str:
