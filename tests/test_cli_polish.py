@@ -294,34 +294,50 @@ def test_without_a_terminal_progress_is_a_log_line_every_tenth_or_every_ten_seco
     stream, clock = io.StringIO(), Clock()
     progress = Progress("11 points", True, stream, clock)
     progress.add(100)
-    clock.now = 5.0
-    progress.advance(5, "0/11 points done")  # 5%: quiet
-    assert stream.getvalue() == ""
-    progress.advance(5, "1/11 points done")  # 10%
-    clock.now = 6.0
-    progress.advance(1, "1/11 points done")  # 11%, 1 s later: quiet
-    clock.now = 6.0 + LOG_EVERY_SECONDS
-    progress.advance(1, "1/11 points done")  # 12%, but ten quiet seconds
-    clock.now = 30.0
-    progress.advance(88, "11/11 points done")
+
+    def at(seconds: float, replications: int, points: int) -> None:
+        clock.now = seconds
+        progress.advance(replications, f"{points}/11 points done")
+
+    at(5.0, 10, 1)  # a tenth, but within the first ten seconds: quiet
+    at(11.0, 2, 1)  # ten seconds without a line
+    at(12.0, 10, 2)  # a tenth, but a second after the last line: quiet
+    at(14.0, 1, 2)  # a tenth since the last line, two seconds on
+    at(15.0, 1, 2)
+    at(15.0 + LOG_EVERY_SECONDS, 1, 2)  # ten quiet seconds
+    at(30.0, 75, 11)
     progress.close("11/11 points done")
-    lines = stream.getvalue().splitlines()
-    assert lines == [
-        "progress: 11 points: 10/100 replications (10%), 1/11 points done, 5 s elapsed, "
-        "~45 s left",
-        "progress: 11 points: 12/100 replications (12%), 1/11 points done, 16 s elapsed, "
-        "~117 s left",
+    assert stream.getvalue().splitlines() == [
+        "progress: 11 points: 12/100 replications (12%), 1/11 points done, 11 s elapsed, "
+        "~81 s left",
+        "progress: 11 points: 23/100 replications (23%), 2/11 points done, 14 s elapsed, "
+        "~47 s left",
+        "progress: 11 points: 25/100 replications (25%), 2/11 points done, 25 s elapsed, "
+        "~75 s left",
         "progress: 11 points: 100/100 replications (100%), 11/11 points done, 30 s elapsed"]
 
 
-def test_a_quick_run_without_a_terminal_prints_no_progress():
+def one_point_run(finish_seconds: float) -> str:
+    """What a 4-replication run that ends at ``finish_seconds`` logs without a terminal."""
     stream, clock = io.StringIO(), Clock()
     progress = Progress("1 point", True, stream, clock)
     progress.add(4)
-    clock.now = 0.5
-    progress.advance(4, "1/1 points done")
+    clock.now = 2.0
+    progress.advance(2, "0/1 points done")
+    clock.now = 9.5
+    progress.advance(2, "1/1 points done")
+    clock.now = finish_seconds  # tables written
     progress.close("1/1 points done")
-    assert stream.getvalue() == ""
+    return stream.getvalue()
+
+
+def test_a_quick_run_without_a_terminal_prints_no_progress():
+    assert one_point_run(9.8) == ""
+
+
+def test_a_run_that_ends_after_ten_seconds_says_so_at_the_end():
+    assert one_point_run(12.0) == ("progress: 1 point: 4/4 replications (100%), 1/1 points "
+                                   "done, 12 s elapsed\n")
 
 
 def test_on_a_terminal_progress_is_a_bar_not_log_lines():
@@ -341,6 +357,7 @@ def test_on_a_terminal_progress_is_a_bar_not_log_lines():
 
 def test_a_sweep_without_a_terminal_logs_its_progress_on_stderr(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("sim.experiments.progress.MIN_GAP_SECONDS", 0.0)  # log every tenth
+    monkeypatch.setattr("sim.experiments.progress.LOG_EVERY_SECONDS", 0.0)  # from the start
     assert main(sweep_argv(tmp_path / "study")) == 0
     out, err = capsys.readouterr()
     lines = [line for line in err.splitlines() if line.startswith("progress: 2 points: ")]

@@ -2,10 +2,10 @@
 
 On a terminal the runner shows a tqdm bar on stderr. When stderr is not a terminal
 (``nohup``, CI, a pipe into a log file) a bar would be unreadable, so progress is
-written as plain lines instead: one when another tenth of the replications is done
-(but not within :data:`MIN_GAP_SECONDS` of the last line), one whenever
-:data:`LOG_EVERY_SECONDS` have passed since the last line, and one at the end (if
-the run took that long)::
+written as plain lines instead. A run quicker than :data:`LOG_EVERY_SECONDS` says
+nothing; a longer one writes a line whenever another tenth of the replications is
+done (but not within :data:`MIN_GAP_SECONDS` of the last line) or that many seconds
+have passed since the last line, and a last line at the end::
 
     progress: 120/1100 replications (11%), 1/11 points done, 14 s elapsed, ~115 s left
 
@@ -25,7 +25,7 @@ from tqdm import tqdm
 LOG_EVERY_SECONDS = 10.0
 #: A log line for every this share of the replications done.
 LOG_EVERY_FRACTION = 0.1
-#: Shortest gap between two log lines (s), so that a quick run prints only its last line.
+#: Shortest gap between two log lines (s).
 MIN_GAP_SECONDS = 2.0
 
 
@@ -63,16 +63,18 @@ class Progress:
     def close(self, note: str = "") -> None:
         """Close the bar, or write the last line if anything was done since the last one.
 
-        A run quicker than :data:`MIN_GAP_SECONDS` stays quiet.
+        A run quicker than :data:`LOG_EVERY_SECONDS` stays quiet.
         """
         if self.bar is not None:
             self.bar.close()
         elif (self.shown and self.done > self.last_done
-              and self.clock() - self.started >= MIN_GAP_SECONDS):
+              and self.clock() - self.started >= LOG_EVERY_SECONDS):
             self._log(note)
 
     def _due(self) -> bool:
         """Whether a line is due: the quiet spell is over, or another tenth is done."""
+        if self.clock() - self.started < LOG_EVERY_SECONDS:  # a quick run says nothing
+            return False
         quiet = self.clock() - self.last_time
         step = max(1, int(self.total * LOG_EVERY_FRACTION))
         return quiet >= LOG_EVERY_SECONDS or (self.done - self.last_done >= step

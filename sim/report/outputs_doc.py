@@ -97,8 +97,9 @@ def render() -> str:
         "and probabilities within 0-1, days within a year; differences such as "
         "`extra_transcaspian_mt_per_year` keep their sign); one from fewer than "
         f"{MIN_REPLICATIONS_FOR_CI} replications is marked `*` with a footnote. Progress goes "
-        "to stderr: a bar on a terminal, otherwise (nohup, CI, a log file) a line `progress: "
-        "...` whenever another tenth of the replications is done or ten seconds have passed.",
+        "to stderr: a bar on a terminal; otherwise (nohup, CI, a log file), once a run has "
+        "taken ten seconds, a line `progress: ...` whenever another tenth of the "
+        "replications is done or ten seconds have passed, and one at the end.",
         "",
     ]
     return "\n".join(lines)
