@@ -35,6 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.startup import startup_seconds  # noqa: E402
+
 MAIN_JOB = ["-m", "sim", "headline", "scenarios/base.toml"]
 QUICK = ["--capacity-replications", "4", "--surge-replications", "2"]
 
@@ -82,17 +86,6 @@ def shuttle_seconds(replication_years: float) -> float:
     out = subprocess.run([sys.executable, "-c", _SHUTTLE, str(ROOT), str(replication_years)],
                          cwd=ROOT, check=True, capture_output=True, text=True)
     return float(out.stdout.split()[0])
-
-
-def startup_seconds(repeats: int = 5) -> float:
-    """Fastest wall time of ``python -m sim --help`` (interpreter, imports, parser)."""
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "sim", "--help"], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def report(rounds: int, quick: bool) -> str:

@@ -11,12 +11,12 @@ time per replication-year of every shipped scenario; the side-by-side ratio
 against the minimal shuttle in ``benchmarks/shuttle.py`` with the base fleet; the
 headline sweep's wall time at 1 and 2 jobs and the parallel efficiency; and peak
 memory and time as the horizon and the replication count grow (each measured in
-a fresh process). Nothing here asserts a timing: the numbers are for reading.
+a fresh process); and how fast ``--help`` and bad input are answered
+(``benchmarks/startup.py``). Nothing here asserts a timing: the numbers are for reading.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import platform
 import statistics
@@ -31,6 +31,8 @@ import simpy
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import startup  # noqa: E402
+from benchmarks.script import script_main  # noqa: E402
 from benchmarks.shuttle import run_shuttle  # noqa: E402
 from sim.experiments.jobs import default_jobs  # noqa: E402
 from sim.model.chain import ExportChain  # noqa: E402
@@ -177,20 +179,9 @@ def report(quick: bool) -> str:
     ratio = per_replication[longest] / per_replication[1]
     lines += ["", f"A {longest}-year horizon costs **{ratio:.1f}x** a 1-year run per "
               f"replication in CPU time (target: at most {longest + 1}x)."]
+    lines += ["", *startup.report(quick).splitlines()[2:]]
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
-    """Command-line entry point."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small counts, for CI")
-    parser.add_argument("--output", type=Path, help="also write the report here")
-    args = parser.parse_args()
-    text = report(args.quick)
-    print(text)
-    if args.output:
-        args.output.write_text(text)
-
-
 if __name__ == "__main__":
-    main()
+    script_main(__doc__, report)

@@ -22,7 +22,6 @@ Nothing here asserts a timing: the numbers are for reading (docs/performance.md)
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
@@ -178,17 +177,8 @@ def report(quick: bool) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    """Command-line entry point."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small counts, for CI")
-    parser.add_argument("--output", type=Path, help="also write the report here")
-    args = parser.parse_args()
-    text = report(args.quick)
-    print(text)
-    if args.output:
-        args.output.write_text(text)
-
-
 if __name__ == "__main__":
-    main()
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.script import script_main
+
+    script_main(__doc__, report)

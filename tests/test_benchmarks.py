@@ -9,7 +9,8 @@ import pytest
 
 QUICK_REPORTS = {
     "benchmarks/run.py": ["Speed per replication-year", "minimal shuttle", "Headline sweep",
-                          "parallel efficiency", "peak RSS", "horizon costs"],
+                          "parallel efficiency", "peak RSS", "horizon costs",
+                          "Start-up and input errors"],
     "benchmarks/uncertainty.py": ["Sensitivity of base", "Compare base and expanded_fleet",
                                   "Ensemble", "peak RSS", "equals the uninterrupted run"],
     "benchmarks/memory.py": ["| 1,000 |", "peak RSS", "extrapolated to 10^6"],

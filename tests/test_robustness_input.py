@@ -10,6 +10,7 @@ and no results directory.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -160,7 +161,9 @@ def test_extends_outside_the_tree_is_allowed_only_when_asked(capsys):
     outside = str(CORPUS / "extends_outside_tree.toml")
     refuse(["show", outside], capsys)
     assert main(["show", outside, "--allow-outside-extends"]) == 0
-    assert '"name": "base"' in capsys.readouterr().out
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["name"] == "extends_outside_tree"  # its own stem, not its parent's name
+    assert shown["sweep"]["parameters"]  # base's [sweep], inherited
 
 
 # --- bad --set overrides -------------------------------------------------------------------
@@ -235,7 +238,7 @@ BAD_ARGUMENTS = [
     (["sweep", BASE, "--values", "1,2"], "give one --values for every --param"),
     (["sweep", BASE, "--param", "fleet.tankers"], "give one --values for every --param"),
     (["sweep", BASE, "--param", "fleet.tanker", "--values", "3"],
-     "--values: fleet.tanker: unknown key; did you mean 'fleet.tankers'?"),
+     "--param: fleet.tanker: unknown key; did you mean 'fleet.tankers'?"),
     (["sweep", BASE, "--param", "fleet", "--values", "3"], "is a section, not a field"),
     (["sweep", BASE, "--param", "run.seed", "--values", "1,2"], "cannot be swept (use --seed)"),
     (["sweep", BASE, "--param", "sweep.replications", "--values", "1,2"], "cannot be swept"),
@@ -332,12 +335,12 @@ def test_code_in_a_scenario_file_is_only_ever_a_string(tmp_path, monkeypatch):
 def test_extends_is_resolved_relative_to_the_scenario_not_the_working_directory(
         tmp_path, monkeypatch):
     (tmp_path / "study").mkdir()
-    (tmp_path / "study" / "parent.toml").write_text('name = "parent"\n')
+    (tmp_path / "study" / "parent.toml").write_text('description = "parent"\n')
     child = tmp_path / "study" / "child.toml"
     child.write_text('extends = "parent.toml"\n')
-    (tmp_path / "parent.toml").write_text('name = "decoy in the working directory"\n')
+    (tmp_path / "parent.toml").write_text('description = "decoy in the working directory"\n')
     monkeypatch.chdir(tmp_path)
-    assert load_scenario(child).scenario.name == "parent"
+    assert load_scenario(child).scenario.description == "parent"
 
 
 def test_the_package_never_evaluates_or_unpickles_input():

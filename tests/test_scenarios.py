@@ -154,11 +154,11 @@ def test_circular_extends(tmp_path):
 
 def test_extends_may_not_leave_the_scenario_tree(tmp_path):
     (tmp_path / "inner").mkdir()
-    _write(tmp_path, 'name = "outside"', "outside.toml")
+    _write(tmp_path, 'description = "outside"', "outside.toml")
     inner = _write(tmp_path / "inner", 'extends = "../outside.toml"')
     with pytest.raises(ScenarioError, match="inside the scenario's directory"):
         load_scenario(inner)
-    assert load_scenario(inner, allow_outside_tree=True).scenario.name == "outside"
+    assert load_scenario(inner, allow_outside_tree=True).scenario.description == "outside"
 
 
 def test_error_names_the_file_that_set_the_bad_value(tmp_path):

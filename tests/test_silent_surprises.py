@@ -140,7 +140,7 @@ def test_a_part_copied_under_a_second_name_is_not_counted_twice(interrupted, who
 
 def test_set_of_a_whole_table_merges_like_extends(tmp_path):
     child = tmp_path / "child.toml"
-    child.write_text(f'extends = "{BASE_FILE}"\n[run]\nhorizon_days = 5\n')
+    child.write_text(f'extends = "{BASE_FILE}"\nname = "base"\n[run]\nhorizon_days = 5\n')
     by_extends = load_scenario(child, allow_outside_tree=True).scenario
     by_set = load_scenario(BASE_FILE, ["run={horizon_days=5}"]).scenario
     assert by_set == by_extends
@@ -196,7 +196,9 @@ def test_swept_strings_with_escape_sequences_are_printed_escaped_by_sweep(tmp_pa
     assert "\x1b" not in out + err
     assert "\\x1b[2J\\x1b[Hx" in out
     assert "Results in " in out
-    assert out.count("\n") == 5  # header, two points, blank line, where the results are
+    # two header lines, two points, the footnote on one replication, blank line, where the
+    # results are
+    assert out.count("\n") == 7
 
 
 def test_a_file_name_with_a_newline_cannot_forge_a_line_of_bound(tmp_path, capsys):

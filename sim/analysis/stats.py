@@ -4,42 +4,57 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
-from scipy.special import stdtrit
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Replication values: a list, a NumPy array or a pandas Series of numbers.
-Values: TypeAlias = Sequence[float] | npt.NDArray[np.float64] | pd.Series
+Values: TypeAlias = "Sequence[float] | npt.NDArray[np.float64] | pd.Series"
 
 
-def summarize(values: Values, binary: bool = False) -> dict[str, float]:
+#: Fewer replications than this and a 95% interval rests on too little: reports mark it.
+MIN_REPLICATIONS_FOR_CI = 10
+
+
+def summarize(values: Values, binary: bool = False, low: float = -math.inf,
+              high: float = math.inf) -> dict[str, float]:
     """Mean, 95% confidence interval, P5/P50/P95 and n of replication values.
 
     The interval is Student-t for continuous values and Wilson for 0/1
     indicators (``binary=True``), which stays inside [0, 1] and is not
-    degenerate when every replication agrees. With a single replication the
-    Student-t interval is undefined and reported as NaN (null in JSON).
+    degenerate when every replication agrees. A Student-t interval is cut to
+    [``low``, ``high``], the values a replication can give (a volume is never
+    negative). With a single replication the Student-t interval is undefined and
+    reported as NaN (null in JSON).
     """
     x = np.asarray(values, dtype=float)
     n = len(x)
     mean = float(x.mean())
     if binary:
-        low, high = wilson_interval(mean, n)
+        ci_low, ci_high = wilson_interval(mean, n)
     elif n > 1:
         half = float(t_975(n - 1) * x.std(ddof=1) / math.sqrt(n))
-        low, high = mean - half, mean + half
+        ci_low, ci_high = max(low, mean - half), min(high, mean + half)
     else:  # one replication says nothing about the spread of the mean
-        low = high = math.nan
+        ci_low = ci_high = math.nan
     p5, p50, p95 = (float(v) for v in np.percentile(x, [5, 50, 95]))
-    return {"mean": mean, "ci95_low": low, "ci95_high": high, "p5": p5, "p50": p50,
+    return {"mean": mean, "ci95_low": ci_low, "ci95_high": ci_high, "p5": p5, "p50": p50,
             "p95": p95, "n": n}
+
+
+def too_few(n: int) -> bool:
+    """Whether ``n`` replications are too few for a 95% interval to mean much."""
+    return n < MIN_REPLICATIONS_FOR_CI
 
 
 def t_975(degrees_of_freedom: float) -> float:
     """The 97.5% quantile of Student's t (two-sided 95% intervals)."""
+    from scipy.special import stdtrit  # imported on first use: it takes a while to load
+
     return float(stdtrit(degrees_of_freedom, 0.975))
 
 

@@ -39,9 +39,7 @@ def add_parsers(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Run the comparison, print the table and the verdicts, say where the results are."""
-    from sim.report.compare import comparison_text, verdict_lines
     from sim.scenario.loader import load_scenario
-    from sim.uncertainty import compare
 
     check_run_options(args)
     if len(args.scenarios) < 2:
@@ -50,6 +48,9 @@ def handle(args: argparse.Namespace) -> int:
         raise ScenarioError("compare", "", NO_VALUE, "give at least two scenario files")
     loaded = [load_scenario(path, args.overrides, allow_outside_tree=args.allow_outside_extends)
               for path in args.scenarios]
+    from sim.report.compare import comparison_text, verdict_lines
+    from sim.uncertainty import compare
+
     out = args.out if args.out is not None else default_out(loaded[0].scenario.name, "compare")
     result = compare(loaded, replications=args.replications, seed=args.seed, jobs=args.jobs,
                      executor=args.executor, scheduler=args.scheduler, out=out,

@@ -53,13 +53,13 @@ def add_parsers(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Run the ensemble, print the robust shares and say where the results are."""
+    check_run_options(args)
+    levers = _levers(args.levers)
+    loaded = load(args)  # bad input is refused before the heavy libraries are imported
     from sim.report.ensemble import robust_text
     from sim.uncertainty import explore, parse_sample
 
-    check_run_options(args)
-    parse_sample(args.sample)  # refuse a bad --sample before loading anything
-    levers = _levers(args.levers)
-    loaded = load(args)
+    parse_sample(args.sample)
     out = args.out if args.out is not None else default_out(loaded.scenario.name, "explore")
     result = explore(loaded, args.sample, replications=args.replications, levers=levers,
                      combine=args.combine, threshold=args.threshold,

@@ -36,11 +36,15 @@ def add_parsers(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Run the headline study, print its two sentences and tables, say where the files are."""
+    check_run_options(args)
+    loaded = load(args)  # bad input is refused before the heavy libraries are imported
+    from sim.experiments.plan import plan_headline
+
+    plan_headline(loaded.scenario, args.seed, args.capacity_replications,
+                  args.surge_replications)  # every level and p checked before the imports
     from sim.report.tables import headline_table
     from sim.study import headline
 
-    check_run_options(args)
-    loaded = load(args)
     out = args.out if args.out is not None else default_out(loaded.scenario.name, "headline")
     result = headline(loaded, capacity_replications=args.capacity_replications,
                       surge_replications=args.surge_replications, seed=args.seed,

@@ -103,6 +103,16 @@ def non_negative_int(text: str) -> int:
 
 def load(args: argparse.Namespace, options: Sequence[tuple[str, str]] = ()
           ) -> LoadedScenario:
+    """Load the scenario of a command (``--set`` and option overrides applied).
+
+    A file that is not there is refused before the schema is imported, so the
+    commonest mistake is answered at once.
+    """
+    from sim.scenario.toml_io import file_problem
+
+    problem = file_problem(Path(args.scenario))
+    if problem is not None:
+        raise ScenarioError(str(args.scenario), "", NO_VALUE, problem)
     from sim.scenario.loader import load_scenario
 
     return load_scenario(args.scenario, args.overrides,

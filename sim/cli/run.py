@@ -33,12 +33,11 @@ def add_parsers(sub: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    """Run the replications and print the report (a table, or JSON)."""
-    from sim.analysis.bound import chain_bound
-    from sim.report.summary import disruption_description, reach_notes, run_summary
-    from sim.report.tables import run_table
-    from sim.study import run_replications
+    """Run the replications and print the report (a table, or JSON).
 
+    The scenario is loaded and checked before the heavy libraries are imported, so
+    bad input is refused at once.
+    """
     options = []
     if args.replications is not None:
         options.append(("--replications", f"run.replications={args.replications}"))
@@ -47,8 +46,13 @@ def handle(args: argparse.Namespace) -> int:
     check_jobs(args)
     loaded = load(args, options)
     sc = loaded.scenario
+    from sim.analysis.bound import chain_bound
+    from sim.report.summary import disruption_description, reach_notes, run_summary
+    from sim.report.tables import run_table
+    from sim.study import run_replications
+
     started = time.perf_counter()
-    frame = run_replications(loaded, jobs=args.jobs or default_jobs())
+    frame = run_replications(loaded, jobs=args.jobs or default_jobs(), progress=True)
     report = {
         "scenario": sc.name, "scenario_file": str(args.scenario),
         "overrides": list(args.overrides), "replications": sc.run.replications,

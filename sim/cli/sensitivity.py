@@ -44,11 +44,11 @@ def add_parsers(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Run the study, print its table and say where the results are."""
+    check_run_options(args)
+    loaded = load(args)
     from sim.report.sensitivity import effects_text, indices_text
     from sim.uncertainty import sensitivity
 
-    check_run_options(args)
-    loaded = load(args)
     out = args.out if args.out is not None else default_out(loaded.scenario.name, "sensitivity")
     result = sensitivity(loaded, args.method, replications=args.replications,
                          samples=args.samples, outputs=args.outputs, seed=args.seed,

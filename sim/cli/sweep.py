@@ -18,7 +18,7 @@ from sim.cli.options import (
     scenario_arguments,
     study_outputs,
 )
-from sim.errors import NO_VALUE, ScenarioError, one_line
+from sim.errors import NO_VALUE, ScenarioError, notice, one_line, short_path
 
 
 def add_parsers(sub: Any) -> None:
@@ -43,12 +43,21 @@ def add_parsers(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Run the sweep, print its table and say where the results are."""
+    parameters = _sweep_parameters(args)
+    check_run_options(args)
+    loaded = load(args)  # bad input is refused before the heavy libraries are imported
+    if parameters is None:  # the [sweep] table: say which inherited parameters were dropped
+        for warning in loaded.warnings:
+            notice(warning)
+    from sim.experiments.plan import plan_sweep
+
+    # Every grid point checked now, before the heavy imports (the sweep plans again: a
+    # grid costs milliseconds to plan per hundred points, its run minutes).
+    plan_sweep(loaded.scenario, parameters, args.replications, args.precision, args.seed,
+               not args.independent_streams)
     from sim.report.tables import sweep_table
     from sim.study import sweep
 
-    parameters = _sweep_parameters(args)
-    check_run_options(args)
-    loaded = load(args)
     out = args.out if args.out is not None else default_out(loaded.scenario.name)
     result = sweep(loaded, parameters, replications=args.replications,
                    precision_mt_per_year=args.precision, seed=args.seed,
@@ -66,7 +75,7 @@ def handle(args: argparse.Namespace) -> int:
 
 def _sweep_parameters(args: argparse.Namespace) -> dict[str, list[Any]] | None:
     """Check and parse the --param/--values pairs (None: use the [sweep] table)."""
-    from sim.scenario.grid import parse_values
+    from sim.scenario.grid import parse_values, sweep_path_problem
 
     if len(args.params) != len(args.values):
         raise ScenarioError("--values", "", NO_VALUE, f"{len(args.params)} --param but "
@@ -76,5 +85,9 @@ def _sweep_parameters(args: argparse.Namespace) -> dict[str, list[Any]] | None:
         raise ScenarioError("--param", duplicate, NO_VALUE, "the same field is given twice")
     if not args.params:
         return None
+    for path in args.params:
+        problem = sweep_path_problem(path)
+        if problem is not None:
+            raise ScenarioError("--param", short_path(path), NO_VALUE, problem)
     return {path: parse_values(text, path) for path, text in zip(args.params, args.values,
                                                                  strict=True)}

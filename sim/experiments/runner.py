@@ -15,13 +15,11 @@ from __future__ import annotations
 import contextlib
 import json
 import shlex
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from tqdm import tqdm
 
 from sim.errors import ReplicationError, ScenarioError
 from sim.experiments.executors import (
@@ -34,6 +32,7 @@ from sim.experiments.executors import (
     make_backend,
 )
 from sim.experiments.plan import PRECISION_COLUMN, Plan
+from sim.experiments.progress import Progress
 from sim.experiments.results_dir import ResultsDir
 from sim.experiments.stored import StoredReplications
 from sim.model.results import ReplicationResult, result_columns
@@ -134,25 +133,21 @@ class Runner:
         """Run until every point has its replications; return the table (sorted)."""
         if results_dir is not None:
             self._load(results_dir)
-        shown = self.progress and sys.stderr is not None  # no bar when stderr is closed
-        bar = tqdm(total=0, unit="rep", disable=None if shown else True,
-                   desc=f"{len(self.plan.points)} points")
+        points = len(self.plan.points)
+        progress = Progress(f"{points} point{'' if points == 1 else 's'}", self.progress)
         with contextlib.ExitStack() as stack:
-            stack.callback(bar.close)
+            stack.callback(lambda: progress.close(self._points_note()))
             backend: Backend | None = None
             while missing := self._missing():
                 if backend is None:
                     backend = stack.enter_context(
                         make_backend(self.executor, self.jobs, self.scheduler))
                 todo = self._chunks(missing, backend.workers)
-                bar.total = bar.n + sum(len(c.replications) for c in todo)
-                bar.refresh()
+                progress.add(sum(len(c.replications) for c in todo))
                 for done in backend.run_unordered(todo):
                     self.cost.add(done, self.plan.points[done.chunk.point].scenario)
                     self._store(done.results, done.chunk, results_dir)
-                    bar.set_postfix_str(f"{self._points_done()}/{len(self.plan.points)} "
-                                        "points done", refresh=False)
-                    bar.update(len(done.chunk.replications))
+                    progress.advance(len(done.chunk.replications), self._points_note())
                     if done.failures:
                         self._fail(done.failures, results_dir)
         return RunOutcome(self._table(), list(self.failures))
@@ -174,6 +169,10 @@ class Runner:
                 "from sim.model.replication import run_replication; "
                 f"print(run_replication({scenario}, {failure.replication}, {failure.seed}))")
         return shlex.join(["python", "-c", code])
+
+    def _points_note(self) -> str:
+        """How far the plan is, for the progress display."""
+        return f"{self._points_done()}/{len(self.plan.points)} points done"
 
     def _points_done(self) -> int:
         """Points that hold every replication they will get."""

@@ -10,6 +10,7 @@ of the measured period; times in days or hours as their names say; shares are 0-
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
@@ -31,9 +32,18 @@ Kind = Literal["continuous", "indicator", "id"]
 GROUPS = ("id", "kpis", "russian_route", "aktau", "fleet", "baku", "btc", "bookkeeping")
 
 
-def _f(group: str, unit: str, meaning: str, kind: Kind = "continuous") -> Any:
-    """Declare a result field with its group, unit, meaning and kind."""
-    return field(metadata={"group": group, "unit": unit, "meaning": meaning, "kind": kind})
+def _f(group: str, unit: str, meaning: str, kind: Kind = "continuous", low: float = 0.0,
+       high: float | None = None) -> Any:
+    """Declare a result field with its group, unit, meaning, kind and range.
+
+    The range bounds what a replication can give (confidence intervals are cut to
+    it): at least ``low`` (0 unless a difference), at most ``high`` (unless given: 1
+    for shares and 0/1 indicators, 365 for days a year, else no bound).
+    """
+    top = high if high is not None else {"share": 1.0, "0/1": 1.0,
+                                         "days/yr": DAYS_PER_YEAR}.get(unit, math.inf)
+    return field(metadata={"group": group, "unit": unit, "meaning": meaning, "kind": kind,
+                           "low": low, "high": top})
 
 
 def _share(state: str, text: str) -> Any:
@@ -60,12 +70,14 @@ class ReplicationResult:
         "tanks and cargoes).")
     extra_transcaspian_mt_per_year: float = _f(
         "kpis", "Mt/yr", "Trans-Caspian volume minus that of the same replication with "
-        "diversion off (common random numbers); 0 when diversion is off or not compared.")
+        "diversion off (common random numbers); 0 when diversion is off or not compared.",
+        low=-math.inf)
     shut_in_mt_per_year: float = _f("kpis", "Mt/yr", "Production neither route nor upstream "
                                     "storage could take (deferred).")
     shut_in_avoided_mt_per_year: float = _f(
         "kpis", "Mt/yr", "Shut-in of the same replication with diversion off minus shut-in "
-        "with it (common random numbers); 0 when diversion is off or not compared.")
+        "with it (common random numbers); 0 when diversion is off or not compared.",
+        low=-math.inf)
     produced_mt_per_year: float = _f("kpis", "Mt/yr", "Crude offered by the fields to the two "
                                      "routes.")
     target_share_6_0: float = _f("kpis", "share", "Throughput-feasible share of 6.0 Mt/yr: "
@@ -145,7 +157,8 @@ class ReplicationResult:
     baku_weather_closed_days_per_year: float = _f("baku", "days/yr",
                                                   "Days Baku was closed by weather.")
     btc_allowance_use: float = _f("btc", "share", "Crude injected into BTC / allowance "
-                                  "accrued (0-1; above 1 when carried-over allowance is used).")
+                                  "accrued (0-1; above 1 when carried-over allowance is used).",
+                                  high=math.inf)
     btc_disrupted_days_per_year: float = _f("btc", "days/yr", "Days the BTC intake was "
                                             "stopped.")
     upstream_storage_end_t: float = _f("bookkeeping", "t", "Crude in upstream storage at the "
@@ -153,10 +166,11 @@ class ReplicationResult:
     diverted_in_chain_end_t: float = _f("bookkeeping", "t", "Diverted crude still in the Aktau "
                                         "or Baku tanks or on board at the end of the run.")
     mass_balance_error_t: float = _f("bookkeeping", "t", "Produced + opening stock - every "
-                                     "place crude can be; checked to be under 1 t.")
+                                     "place crude can be; checked to be under 1 t.",
+                                     low=-math.inf)
     diverted_balance_error_t: float = _f("bookkeeping", "t", "Diverted into Aktau - surge - "
                                          "diverted crude still in the chain; checked to be "
-                                         "under 1 t.")
+                                         "under 1 t.", low=-math.inf)
 
     def as_dict(self) -> dict[str, float | int]:
         """The record as a plain mapping (for DataFrames and JSON)."""
@@ -172,12 +186,15 @@ class OutputField:
     unit: str
     meaning: str
     kind: Kind
+    low: float = -math.inf  # the smallest value a replication can give
+    high: float = math.inf  # the largest
 
 
 def output_fields() -> list[OutputField]:
     """Every field of :class:`ReplicationResult`, in column order, with its metadata."""
     return [OutputField(f.name, f.metadata["group"], f.metadata["unit"], f.metadata["meaning"],
-                        f.metadata["kind"]) for f in fields(ReplicationResult)]
+                        f.metadata["kind"], f.metadata["low"], f.metadata["high"])
+            for f in fields(ReplicationResult)]
 
 
 def result_columns() -> list[str]:

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sim.analysis.bound import chain_bound
-from sim.analysis.stats import summarize
 from sim.experiments.assemble import PointGroups, with_points
 from sim.experiments.plan import Plan
 from sim.model.results import TARGET_HIGH_MT_PER_YEAR, TARGET_LOW_MT_PER_YEAR
 from sim.report.figures import TARGET_COLOUR
+from sim.report.summary import summarize_output
 from sim.scenario.headline import P_PATH
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def summarize_headline(plan: Plan, groups: PointGroups) -> pd.DataFrame:
         row: dict[str, Any] = {"point": point.index, **point.values, "replications": len(group)}
         for name, indicator in FIELDS.items():
             if len(group):
-                s = summarize(group[name], binary=indicator)
+                s = summarize_output(group[name], name)
                 row.update({f"{name}_{stat}": s[stat] for stat in
                             ("mean", "ci95_low", "ci95_high", *(() if indicator else
                                                                 ("p5", "p95")))})

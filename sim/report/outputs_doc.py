@@ -8,6 +8,7 @@ the groups of ``run --json`` come from :mod:`sim.model.results` and
 
 from __future__ import annotations
 
+from sim.analysis.stats import MIN_REPLICATIONS_FOR_CI
 from sim.model.results import GROUPS, output_fields
 from sim.report.study_columns import STUDY_TABLES
 from sim.report.summary import (
@@ -84,6 +85,21 @@ def render() -> str:
         "`chain_bound` (stage limits, (a) physical capacity and (b) expected deliverable, "
         "with what binds each); `wall_time_s`. Undefined "
         "statistics (a CI from one replication) are `null`.",
+        "",
+        "## On the terminal: `run`, `sweep`, `headline`",
+        "",
+        "The tables printed carry the unit in every header (`shut-in Mt/yr`, `capacity "
+        "Mt/yr`), name swept fields by their dotted path and probabilities by route and "
+        "target (`P(>= 6.0 Mt/yr)` under `Trans-Caspian volume into BTC`), and say per point "
+        "what binds its expected deliverable (`the tanker fleet`, `BTC allowance`, ...). "
+        "`run` gives P5/P50/P95 for continuous fields only, not for 0/1 indicators. A 95% CI "
+        "never leaves the values a field can take (volumes, counts and times from 0, shares "
+        "and probabilities within 0-1, days within a year; differences such as "
+        "`extra_transcaspian_mt_per_year` keep their sign); one from fewer than "
+        f"{MIN_REPLICATIONS_FOR_CI} replications is marked `*` with a footnote. Progress goes "
+        "to stderr: a bar on a terminal; otherwise (nohup, CI, a log file), once a run has "
+        "taken ten seconds, a line `progress: ...` whenever another tenth of the "
+        "replications is done or ten seconds have passed, and one at the end.",
         "",
     ]
     return "\n".join(lines + _trace_tables())

@@ -32,13 +32,16 @@ from sim.model.results import (
 from sim.scenario.schema import Scenario
 from sim.units import DAYS_PER_YEAR
 
+#: Every result field by name.
+OUTPUTS = {output.name: output for output in output_fields()}
+
 CONTINUOUS_STATS = ("mean", "ci95_low", "ci95_high", "p5", "p50", "p95")
 INDICATOR_STATS = ("mean", "ci95_low", "ci95_high")
 
 STAT_MEANINGS = {
     "mean": "mean over replications",
-    "ci95_low": "lower end of the 95% confidence interval of the mean (Student t; Wilson for "
-                "0/1 fields)",
+    "ci95_low": "lower end of the 95% confidence interval of the mean (Student t, cut to the "
+                "values the field can take; Wilson for 0/1 fields)",
     "ci95_high": "upper end of the 95% confidence interval of the mean",
     "p5": "5th percentile of single replications",
     "p50": "median of single replications",
@@ -53,8 +56,17 @@ def stats_of(output: OutputField) -> tuple[str, ...]:
 
 def summarize_field(values: Values, output: OutputField) -> dict[str, Any]:
     """A field's statistics over replications, with its unit and the number of replications."""
-    s = summarize(values, binary=output.kind == "indicator")
+    s = summarize_output(values, output.name)
     return {"unit": output.unit, **{stat: s[stat] for stat in stats_of(output)}, "n": s["n"]}
+
+
+def summarize_output(values: Values, name: str) -> dict[str, float]:
+    """Statistics of the result field ``name``, its CI cut to the values the field can take.
+
+    As :func:`~sim.analysis.stats.summarize`; a 0/1 indicator gets a Wilson interval.
+    """
+    output = OUTPUTS[name]
+    return summarize(values, output.kind == "indicator", output.low, output.high)
 
 
 def run_summary(frame: pd.DataFrame) -> dict[str, Any]:
@@ -174,7 +186,7 @@ def summarize_points(plan: Plan, groups: PointGroups) -> pd.DataFrame:
                                "replications": 0 if group is None else len(group)}
         if group is not None and len(group):
             for output in fields_:
-                s = summarize(group[output.name], binary=output.kind == "indicator")
+                s = summarize_output(group[output.name], output.name)
                 row.update({f"{output.name}_{stat}": s[stat] for stat in stats_of(output)})
             row["transcaspian_mt_per_year_ci95_half_width"] = half_width(group[PRECISION_COLUMN])
             row.update(_paired_difference(group, previous, plan, point))

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import typing
 from collections.abc import Sequence
 from typing import Any
-
-import numpy as np
 
 from sim.errors import NO_VALUE, ScenarioError, short_path, show_value
 from sim.scenario.build import with_overrides
@@ -27,6 +26,9 @@ _NOT_SWEEPABLE = {"run.seed": "use --seed", "run.replications": "use --replicati
 
 #: Most values one --param may take.
 MAX_VALUES = 1000
+
+#: Floats up to this size are whole numbers exactly (a count beyond it is refused as such).
+EXACT_INTEGERS = 2**53
 
 
 def sweep_path_problem(dotted: str) -> str | None:
@@ -153,6 +155,8 @@ def _parse_range(text: str, path: str) -> list[Any]:
     if not math.isfinite(hi - lo):
         raise ScenarioError("--values", path, text, "START and STOP are too far apart to "
                             "space evenly (their difference overflows)")
+    import numpy as np  # here, not at the top: loading a scenario needs no NumPy
+
     with np.errstate(all="raise"):
         try:
             values = [round(float(v), 12) for v in np.linspace(lo, hi, n)]
@@ -161,7 +165,26 @@ def _parse_range(text: str, path: str) -> list[Any]:
                                 "in floating point") from None
     if _is_integer(start) and _is_integer(stop) and all(v.is_integer() for v in values):
         return [int(v) for v in values]
+    if _is_count(path):
+        broken = next((v for v in values if not v.is_integer()), None)
+        if broken is not None:
+            unit_steps = abs(hi - lo) + 1  # START:STOP:COUNT in steps of one
+            hint = (f", e.g. {lo:g}:{hi:g}:{unit_steps:.0f}" if lo.is_integer()
+                    and hi.is_integer() and unit_steps <= MAX_VALUES else "")
+            raise ScenarioError("--values", path, broken, f"is not a whole number ({text} "
+                                f"gives it); {path} is a count, so choose START:STOP:COUNT "
+                                f"with whole-number steps{hint}")
+        return [int(v) if abs(v) <= EXACT_INTEGERS else v for v in values]
     return values
+
+def _is_count(path: str) -> bool:
+    """Whether the field at ``path`` holds a whole number (``fleet.tankers``)."""
+    try:
+        annotation = walk(path, "", NO_VALUE)
+    except ScenarioError:  # an unknown path is refused, with its hint, where it is checked
+        return False
+    return annotation is int or (int in typing.get_args(annotation)
+                                 and float not in typing.get_args(annotation))
 
 def _is_integer(text: str) -> bool:
     """Whether ``text`` is written as an integer (e.g. ``6`` or ``-2``, not ``6.0``)."""

@@ -6,6 +6,21 @@ overridden by ``--set PATH=VALUE`` and validated by
 :class:`~sim.scenario.schema.Scenario`. Every failure raises
 :class:`~sim.errors.ScenarioError` naming the file, the dotted path, the value
 and what is allowed.
+
+What a layer (a file, or ``--set``) sets itself wins over what it inherits:
+
+- a ``[sweep]`` parameter inherited from a file below varies its field over that
+  file's values; a layer above that sets the field itself (``cpc_crisis.toml``'s
+  ``russian_route.disruption.probability = 0.35``) keeps its value and the inherited
+  parameter is dropped, with a warning in :attr:`LoadedScenario.warnings` (the
+  ``sweep`` command prints it). A layer that writes its own ``[[sweep.parameters]]``
+  replaces the inherited ones and may sweep its own fields.
+- ``[uncertainty]`` and ``[levers]`` entries are inherited as they are: they vary a
+  field around the scenario's own value, which stays the reference ("the scenario
+  as it is") of ``sensitivity`` and ``explore``, so nothing a child sets is
+  replaced unseen; a child changes an entry by writing its own.
+- ``name`` is the file's stem (``cpc_crisis``) unless the file itself sets one,
+  never the name of the file it extends.
 """
 
 from __future__ import annotations
@@ -20,6 +35,7 @@ from sim.scenario.build import validate
 from sim.scenario.grid import check_sweep_table
 from sim.scenario.inputs import check_ranges
 from sim.scenario.paths import (
+    ALTERNATIVES,
     check_keys,
     flatten_keyed_tables,
     leaf_paths,
@@ -31,6 +47,8 @@ from sim.scenario.schema import Scenario
 from sim.scenario.toml_io import file_problem, parse_value, read_toml
 
 MAX_EXTENDS_DEPTH = 16
+#: Longest scenario name (the schema's limit), for a name taken from a file's stem.
+MAX_NAME_CHARACTERS = 200
 
 
 @dataclass(frozen=True)
@@ -41,6 +59,8 @@ class LoadedScenario:
     path: Path | None
     overrides: tuple[str, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)
+    #: What loading changed that a user should hear of (inherited sweep parameters dropped).
+    warnings: tuple[str, ...] = ()
 
 def load_scenario(path: str | Path, overrides: Sequence[str] = (),
                   allow_outside_tree: bool = False,
@@ -53,16 +73,23 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = (),
     """
     top = Path(path)
     root = _resolved(top, str(top), "").parent
-    data, sources = _read_with_extends(top, root, allow_outside_tree, chain=())
+    warnings: list[str] = []
+    data, sources = _read_with_extends(top, root, allow_outside_tree, (), warnings)
+    if sources.get("name") != str(top):  # not set by this file: not its parent's name
+        data["name"] = top.stem[:MAX_NAME_CHARACTERS] or "unnamed"
     labelled = [*(("--set", item) for item in overrides), *options]
     for where, item in labelled:
         dotted, value = parse_override(item, where)
         set_path(data, dotted, value, where=where)
+        layer = [f"{dotted}.{p}" for p in leaf_paths(value)] if isinstance(value, dict) \
+            else [dotted]
+        warnings += _drop_swept_fields(data, sources, layer, f"{where} {item}")
         sources[dotted] = where
     scenario = validate(data, sources, default_where=str(top))
     check_sweep_table(scenario, where_for("sweep.parameters", sources, str(top)))
     check_ranges(scenario, str(top), sources)
-    return LoadedScenario(scenario, top, tuple(item for _, item in labelled), sources)
+    return LoadedScenario(scenario, top, tuple(item for _, item in labelled), sources,
+                          tuple(warnings))
 
 def parse_override(item: str, where: str = "--set") -> tuple[str, Any]:
     """Split ``PATH=VALUE`` and parse VALUE as a TOML value (bare words stay strings)."""
@@ -76,8 +103,12 @@ def parse_override(item: str, where: str = "--set") -> tuple[str, Any]:
     return dotted, parse_value(raw)
 
 def _read_with_extends(path: Path, root: Path, allow_outside_tree: bool,
-                       chain: tuple[Path, ...]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Read ``path`` and, first, the files it extends; return merged data and value sources."""
+                       chain: tuple[Path, ...], warnings: list[str]
+                       ) -> tuple[dict[str, Any], dict[str, str]]:
+    """Read ``path`` and, first, the files it extends; return merged data and value sources.
+
+    What loading drops on the way (inherited sweep parameters) is added to ``warnings``.
+    """
     where = str(path)
     data = read_toml(path)
     parent_ref = data.pop("extends", None)
@@ -93,11 +124,47 @@ def _read_with_extends(path: Path, root: Path, allow_outside_tree: bool,
     if len(resolved_chain) >= MAX_EXTENDS_DEPTH:
         raise ScenarioError(where, "extends", parent_ref,
                             f"extends chains may be at most {MAX_EXTENDS_DEPTH} files deep")
-    base, sources = _read_with_extends(parent, root, allow_outside_tree, resolved_chain)
+    base, sources = _read_with_extends(parent, root, allow_outside_tree, resolved_chain,
+                                       warnings)
     _switch_roles(base, data)
+    layer = leaf_paths(data)
+    if "sweep.parameters" not in layer:
+        warnings += _drop_swept_fields(base, sources, layer, where)
     merge(base, data)
     sources.update({p: where for p in leaf_paths(data)})
     return base, sources
+
+def _drop_swept_fields(data: dict[str, Any], sources: dict[str, str], layer: list[str],
+                       where: str) -> list[str]:
+    """Drop the inherited ``[sweep]`` parameters whose field ``layer`` sets; say so.
+
+    ``layer`` holds the dotted paths a file (or ``--set``) sets itself; a field given
+    the other way (``rate_per_year`` for a swept ``probability``) counts as set.
+    """
+    sweep = data.get("sweep")
+    owner = sources.get("sweep.parameters")
+    if not isinstance(sweep, dict) or owner is None or owner == where:
+        return []
+    parameters = sweep.get("parameters")
+    if not isinstance(parameters, list):
+        return []
+    kept, warnings = [], []
+    for parameter in parameters:
+        path = parameter.get("path") if isinstance(parameter, dict) else None
+        if isinstance(path, str) and _set_by(path, layer):
+            warnings.append(f"{where} sets {path} itself, so the [sweep] parameter over it "
+                            f"from {Path(owner).name} is dropped (the value set stands; "
+                            f"sweep it with --param {path})")
+        else:
+            kept.append(parameter)
+    sweep["parameters"] = kept
+    return warnings
+
+def _set_by(path: str, layer: list[str]) -> bool:
+    """Whether a layer setting the dotted paths ``layer`` sets the field ``path``."""
+    section, _, key = path.rpartition(".")
+    alternative = f"{section}.{ALTERNATIVES[key]}" if key in ALTERNATIVES else None
+    return path in layer or (alternative is not None and alternative in layer)
 
 def _switch_roles(base: dict[str, Any], layer: dict[str, Any]) -> None:
     """A layer that makes a field a lever drops its inherited range, and the other way round."""

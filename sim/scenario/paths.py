@@ -71,7 +71,7 @@ def walk(dotted: str, where: str, value: Any) -> Any:
         so_far = ".".join(parts[: depth + 1])
         if part not in model.model_fields:
             raise ScenarioError(where, short_path(so_far), value,
-                                _unknown_key_hint(part, model, so_far))
+                                _unknown_key_hint(part, model, so_far, dotted))
         annotation = model.model_fields[part].annotation
         if depth < len(parts) - 1:
             sub = section_model(annotation)
@@ -154,10 +154,18 @@ def _check_entry_keys(entry: dict[str, Any], model: type[BaseModel], table: str,
             raise ScenarioError(where, f'{table}."{short_path(name)}".{short_path(str(key))}',
                                 value if not isinstance(value, dict) else NO_VALUE, hint)
 
-def _unknown_key_hint(key: str, model: type[BaseModel], dotted: str) -> str:
-    """'unknown key' with the closest known key, or the keys allowed at that level."""
+def _unknown_key_hint(key: str, model: type[BaseModel], dotted: str, given: str = "") -> str:
+    """'unknown key' with the closest known key, or the keys allowed at that level.
+
+    ``given`` is the whole path as written (``dotted`` is the part up to the unknown
+    key). Paths of which it is the tail come first: ``disruption.probability`` is
+    ``russian_route.disruption.probability`` or ``btc.disruption.probability``.
+    """
     if dotted in REMOVED_KEYS:
         return REMOVED_KEYS[dotted]
+    tails = paths_ending_with(given or dotted)
+    if tails:
+        return "unknown key; did you mean " + " or ".join(f"'{p}'" for p in tails) + "?"
     names = list(model.model_fields)
     close = difflib.get_close_matches(key, names, n=1, cutoff=0.5)
     if not close:
@@ -168,6 +176,10 @@ def _unknown_key_hint(key: str, model: type[BaseModel], dotted: str) -> str:
         return "unknown key; allowed here: " + ", ".join(names)
     section = dotted.rsplit(".", 1)[0] + "." if "." in dotted else ""
     return f"unknown key; did you mean '{section}{close[0]}'?"
+
+def paths_ending_with(tail: str, most: int = 4) -> list[str]:
+    """Known field paths that end with the dotted ``tail`` (at most ``most`` of them)."""
+    return [p for p in known_paths() if p.endswith("." + tail)][:most]
 
 def flatten_keyed_tables(data: dict[str, Any], where: str) -> None:
     """Key the entries of tables keyed by field path (``[uncertainty]``) by their dotted path.
