@@ -63,6 +63,8 @@ class SweepResult:
     failures: list[Failure] = field(default_factory=list)
     out: Path | None = None
     texts: dict[str, str] = field(default_factory=dict)
+    #: Per replication and calendar year (scenarios with run.start_date), else empty.
+    years: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def resolve_scenario(scenario: ScenarioLike) -> tuple[Scenario, ScenarioSource]:
@@ -88,6 +90,21 @@ def run_replications(scenario: ScenarioLike, replications: int | None = None,
     plan = plan_run(base, replications, seed)
     runner = Runner(plan, jobs or default_jobs(), executor, scheduler, "stop", progress, source)
     return runner.run().replications[result_columns()]
+
+
+def run_years(scenario: ScenarioLike, replications: int | None = None,
+              seed: int | None = None, jobs: int | None = None,
+              executor: str = "process", scheduler: str | None = None,
+              progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """As :func:`run_replications`, with the table per replication and calendar year.
+
+    The second table is empty unless the scenario has ``run.start_date``.
+    """
+    base, source = resolve_scenario(scenario)
+    plan = plan_run(base, replications, seed)
+    runner = Runner(plan, jobs or default_jobs(), executor, scheduler, "stop", progress, source)
+    outcome = runner.run()
+    return outcome.replications[result_columns()], outcome.years
 
 
 @dataclass(frozen=True)
@@ -190,7 +207,8 @@ def _study(kind: StudyKind, plan: Plan, runner: Runner, source: ScenarioSource,
         phases.mark("simulation")
         summary = kind.summarize(plan, outcome.replications)
         texts = kind.texts(plan, summary) if kind.texts is not None else {}
-        result = SweepResult(outcome.replications, summary, outcome.failures, texts=texts)
+        result = SweepResult(outcome.replications, summary, outcome.failures, texts=texts,
+                             years=outcome.years)
         phases.mark("summary")
         if results_dir is not None:
             _write_tables(results_dir, result, csv)
@@ -292,6 +310,13 @@ def _write_tables(results_dir: ResultsDir, result: SweepResult, csv: bool) -> No
         if csv:
             write_csv(results_dir.path / "replications.csv", result.replications)
         write_csv(results_dir.path / "summary.csv", result.summary)
+        if not result.years.empty:  # a calendar: the same per calendar year
+            from sim.analysis.years import summarize_years
+
+            write_parquet(results_dir.path / "years.parquet", result.years)
+            if csv:
+                write_csv(results_dir.path / "years.csv", result.years)
+            write_csv(results_dir.path / "years_summary.csv", summarize_years(result.years))
         for name, text in result.texts.items():
             results_dir.write_text(name, text)
 

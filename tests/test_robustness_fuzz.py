@@ -17,6 +17,7 @@ from sim.errors import ScenarioError
 from sim.experiments.plan import plan_sweep
 from sim.scenario.build import scenario_from_dict, with_overrides
 from sim.scenario.grid import parse_values
+from sim.scenario.inputs import check_ranges
 from sim.scenario.loader import LoadedScenario, load_scenario, parse_override
 from sim.scenario.paths import known_paths
 from sim.scenario.schema import Scenario
@@ -193,6 +194,7 @@ def test_a_dumped_scenario_reads_back_identical(tmp_path, name, description, pat
     if isinstance(current, float) and not isinstance(current, bool):
         try:
             scenario = with_overrides(scenario, {path: current * factor})
+            check_ranges(scenario, "fuzz", {})  # loading checks the ranges against the fields
         except ScenarioError:
             assume(False)
     file = tmp_path / "dumped.toml"

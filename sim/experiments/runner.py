@@ -56,6 +56,8 @@ class RunOutcome:
 
     replications: pd.DataFrame
     failures: list[Failure] = field(default_factory=list)
+    #: One row per replication and calendar year (scenarios with run.start_date), else empty.
+    years: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass
@@ -119,6 +121,8 @@ class Runner:
         self.rows: dict[int, dict[int, dict[str, Any]]] = {p.index: {} for p in plan.points}
         self.failures: list[Failure] = []
         self.cost = RunCost()
+        #: Calendar-year rows of the replications this runner ran (not of resumed parts).
+        self.year_rows: list[dict[str, Any]] = []
 
     def done_counts(self) -> dict[int, int]:
         """Replications stored per point."""
@@ -144,12 +148,15 @@ class Runner:
                 for done in backend.run_unordered(todo):
                     self.cost.add(done, self.plan.points[done.chunk.point].scenario)
                     self._store(done.results, done.chunk, results_dir)
+                    point = self.plan.points[done.chunk.point]
+                    self.year_rows += [{"point": point.index, **point.values, **row}
+                                       for row in done.years]
                     bar.set_postfix_str(f"{self._points_done()}/{len(self.plan.points)} "
                                         "points done", refresh=False)
                     bar.update(len(done.chunk.replications))
                     if done.failures:
                         self._fail(done.failures, results_dir)
-        return RunOutcome(self._table(), list(self.failures))
+        return RunOutcome(self._table(), list(self.failures), self._years())
 
     def describe(self, failure: Failure) -> dict[str, Any]:
         """Describe a failure for failures.json: where, what, and how to rerun it alone."""
@@ -239,6 +246,13 @@ class Runner:
         if self.keep_columns is None:
             return row
         return {column: row[column] for column in self.keep_columns}
+
+    def _years(self) -> pd.DataFrame:
+        """The calendar-year rows, sorted by point, replication and year."""
+        if not self.year_rows:
+            return pd.DataFrame()
+        return (pd.DataFrame(self.year_rows).sort_values(["point", "replication", "year"])
+                .reset_index(drop=True))
 
     def _table(self) -> pd.DataFrame:
         columns = (["point", *self.plan.columns, *result_columns()] if self.keep_columns is None

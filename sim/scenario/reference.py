@@ -16,6 +16,7 @@ whether it is stale.
 
 from __future__ import annotations
 
+import datetime
 import types
 import typing
 from collections.abc import Iterator
@@ -52,12 +53,16 @@ UNIT_RULES: tuple[tuple[str, str], ...] = (
     ("probabilities", "probabilities (0-1)"),
     ("_sigma_log", "dimensionless (log space)"),
     ("_cv", "dimensionless"),
+    ("date", "ISO date"),
+    ("_service", "ISO date"),
+    ("_years", "years"),
 )
 
 #: Fields whose names carry no unit because they have none.
 UNITLESS = frozenset({"name", "description", "seed", "enabled", "diversion", "path", "values",
                       "compare_without_diversion", "berth_priority", "changes", "source",
-                      "uncertainty", "levers", "distribution", "relative", "reason"})
+                      "uncertainty", "levers", "distribution", "relative", "reason",
+                      "events", "classes", "kind", "note", "resource", "value"})
 
 #: Fields of a range whose unit is that of the field the range describes.
 UNIT_OF_THE_FIELD = frozenset({"low", "high", "mode", "choices"})
@@ -87,7 +92,21 @@ CROSS_FIELD_RULES: dict[str, str] = {
         "`aktau.storage_t` and `baku.storage_t`, and in Aktau's reserve of oil capacity "
         "(`aktau.oil_capacity_burst_days` of `aktau.oil_capacity_mt_per_year`). Other ships "
         "(Makhachkala cargoes at Aktau, third-party crude at Baku) may take at most 70% of a "
-        "port's berth time in service, or their queue never clears."),
+        "port's berth time in service, or their queue never clears. With tanker classes "
+        "the largest class cargo must fit."),
+    "Scenario._events_fit_the_calendar": (
+        "Dated events and tanker-class dates need `run.start_date` and must fall inside the "
+        "measured period (an outage must also end inside it); two outages of one resource "
+        "may not overlap, a path may not change twice on one date, and a change's value must "
+        "be valid for its field (`fleet.tankers` may only grow)."),
+    "RunSettings._horizon_from_years": (
+        "`run.horizon_years`, when given, sets `run.horizon_days`: the calendar days from "
+        "`run.start_date` to the same day that many years later (365 a year without a "
+        "start date)."),
+    "Fleet._shorthand_from_classes": (
+        "With `[[fleet.classes]]`, `fleet.tankers` is the classes' total and `fleet.cargo_t` "
+        "and `fleet.speed_knots` their ship-weighted means (values written for them are "
+        "replaced); tankers, berth and cycle times follow each class."),
 }
 
 
@@ -141,6 +160,8 @@ def type_name(annotation: Any) -> str:
         optional = type(None) in typing.get_args(annotation)
         joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
         return joined + (" (optional)" if optional else "")
+    if origin is typing.Annotated:
+        return type_name(typing.get_args(annotation)[0])
     if origin is dict:
         return "tables keyed by dotted field path"
     if origin is typing.Literal:
@@ -153,7 +174,8 @@ def type_name(annotation: Any) -> str:
                                                  " values")
     if origin is typing.Literal:
         return "one of " + ", ".join(f'"{a}"' for a in typing.get_args(annotation))
-    names = {bool: "boolean", int: "integer", float: "number", str: "text"}
+    names = {bool: "boolean", int: "integer", float: "number", str: "text",
+             datetime.date: "date"}
     if annotation in names:
         return names[annotation]
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):

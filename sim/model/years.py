@@ -1,0 +1,109 @@
+"""Results per calendar year: running totals taken at each 1 January, and the rows they make.
+
+With a calendar (``run.start_date``) the chain takes a :class:`YearSnapshot` of
+its running totals at the start of the measured period, at each 1 January inside
+it and at its end: one event a year. A year's figures are the differences
+between consecutive snapshots, so they add up to the whole run's. Rates are per
+365-day year, like the whole run's (a leap year's volume x 365/366); ``days``
+says how much of the year the measured period covers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sim.model.results import TARGET_HIGH_MT_PER_YEAR, TARGET_LOW_MT_PER_YEAR, reaches
+from sim.model.tanker import TankerState
+from sim.units import HOURS_PER_DAY, HOURS_PER_YEAR, TONNES_PER_MT
+
+if TYPE_CHECKING:
+    from sim.model.chain import ExportChain
+
+#: Waiting states of the fleet whose shares a year row reports.
+WAIT_STATES = (TankerState.WAITING_BERTH, TankerState.WAITING_CARGO,
+               TankerState.WAITING_WEATHER, TankerState.WAITING_TANK_ROOM,
+               TankerState.WAITING_PORT_CAPACITY)
+
+
+@dataclass(frozen=True)
+class YearSnapshot:
+    """Running totals of one replication at one instant (t, h, counts)."""
+
+    hours: float  # simulated time (h)
+    year: int  # calendar year that begins (or continues) here
+    transcaspian_t: float
+    surge_t: float
+    allowed_t: float  # BTC allowance accrued since the measured period began
+    produced_t: float
+    russian_t: float
+    diverted_t: float
+    shut_in_t: float
+    voyages: dict[str, int]  # by tanker class
+    tonnes: dict[str, float]  # delivered at Baku, by tanker class
+    fleet_hours: tuple[float, ...]  # hours of the whole fleet in each TankerState
+
+
+def snapshot(chain: ExportChain, now: float) -> YearSnapshot:
+    """The chain's running totals now (the flows must be brought up to ``now``)."""
+    totals = chain.supply.totals
+    voyages: dict[str, int] = {}
+    tonnes: dict[str, float] = {}
+    fleet_hours = [0.0] * len(TankerState)
+    for ship_class in chain.scenario.fleet.ship_classes():
+        voyages[ship_class.name], tonnes[ship_class.name] = 0, 0.0
+    for tanker in chain.tankers:
+        voyages[tanker.class_name] += tanker.voyages
+        tonnes[tanker.class_name] += tanker.voyages * tanker.cargo_t
+        for state, hours in enumerate(tanker.measure(now).hours_by_state):
+            fleet_hours[state] += hours
+    return YearSnapshot(
+        hours=now, year=chain.calendar.date_at(now).year,
+        transcaspian_t=chain.btc.transcaspian_t, surge_t=chain.btc.surge_t,
+        allowed_t=chain.btc.allowed_t(now), produced_t=totals.produced_t,
+        russian_t=totals.russian_t, diverted_t=totals.diverted_t, shut_in_t=totals.shut_in_t,
+        voyages=voyages, tonnes=tonnes, fleet_hours=tuple(fleet_hours))
+
+
+def year_rows(snapshots: list[YearSnapshot], replication: int) -> list[dict[str, Any]]:
+    """One row per calendar year of the measured period (differences of running totals)."""
+    rows = []
+    for start, end in zip(snapshots, snapshots[1:], strict=False):
+        hours = end.hours - start.hours
+        if hours <= 0:
+            continue
+        years = hours / HOURS_PER_YEAR
+
+        def rate(attribute: str, a: YearSnapshot = start, b: YearSnapshot = end,
+                 y: float = years) -> float:
+            tonnes: float = getattr(b, attribute) - getattr(a, attribute)
+            return tonnes / TONNES_PER_MT / y
+
+        transcaspian = rate("transcaspian_t")
+        allowed = end.allowed_t - start.allowed_t
+        fleet = [b - a for a, b in zip(start.fleet_hours, end.fleet_hours, strict=True)]
+        fleet_total = sum(fleet) or 1.0
+        row: dict[str, Any] = {
+            "replication": replication, "year": start.year,
+            "days": hours / HOURS_PER_DAY,
+            "transcaspian_mt": (end.transcaspian_t - start.transcaspian_t) / TONNES_PER_MT,
+            "transcaspian_mt_per_year": transcaspian,
+            "reaches_6_0": float(reaches(transcaspian, TARGET_LOW_MT_PER_YEAR)),
+            "reaches_6_5": float(reaches(transcaspian, TARGET_HIGH_MT_PER_YEAR)),
+            "surge_mt_per_year": rate("surge_t"),
+            "russian_route_mt_per_year": rate("russian_t"),
+            "diverted_to_aktau_mt_per_year": rate("diverted_t"),
+            "shut_in_mt_per_year": rate("shut_in_t"),
+            "produced_mt_per_year": rate("produced_t"),
+            "btc_allowance_use": ((end.transcaspian_t - start.transcaspian_t) / allowed
+                                  if allowed > 0 else 0.0),
+            "fleet_voyages": sum(end.voyages.values()) - sum(start.voyages.values()),
+        }
+        for state in WAIT_STATES:
+            row[f"fleet_share_{state.label}"] = fleet[state] / fleet_total
+        for name in end.voyages:
+            row[f"voyages_{name}"] = end.voyages[name] - start.voyages.get(name, 0)
+            row[f"discharged_mt_{name}"] = (end.tonnes[name] - start.tonnes.get(name, 0.0)
+                                           ) / TONNES_PER_MT
+        rows.append(row)
+    return rows

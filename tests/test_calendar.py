@@ -1,0 +1,174 @@
+"""Plans over time: the calendar, per-year results, dated outages and dated changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+import simpy
+
+from sim.model.calendar import Calendar
+from sim.model.chain import ExportChain
+from sim.model.replication import run_replication, run_replication_years
+from sim.model.weather import WeatherGate
+from sim.scenario.build import scenario_from_dict
+from sim.scenario.loader import load_scenario
+from sim.scenario.schema import Weather
+from sim.units import HOURS_PER_DAY, TONNES_PER_MT, mt_per_year_to_t_per_hour
+
+
+def base(*overrides: str):
+    return load_scenario("scenarios/base.toml", list(overrides)).scenario
+
+
+def calm(**sections) -> dict:
+    """A deterministic chain: no weather, no random outage, no diversion, no buffer."""
+    data = {
+        "run": {"start_date": dt.date(2026, 1, 1), "warmup_days": 30.0, "horizon_days": 365.0},
+        "supply": {"upstream_storage_t": 0.0, "diversion": {"enabled": False}},
+        "russian_route": {"disruption": {"probability": 0.0},
+                          "minor_halts": {"probability": 0.0}},
+        "btc": {"disruption": {"probability": 0.0}},
+        "aktau": {"weather": {"enabled": False},
+                  "berth_outages": {"maintenance_per_year": 0.0, "breakdowns_per_year": 0.0}},
+        "baku": {"weather": {"enabled": False},
+                 "berth_outages": {"maintenance_per_year": 0.0, "breakdowns_per_year": 0.0}},
+    }
+    for name, value in sections.items():
+        data.setdefault(name, {}).update(value)
+    return data
+
+
+# --- the calendar ----------------------------------------------------------------------------
+
+
+def test_without_a_start_date_there_are_no_year_rows_and_nothing_changes():
+    sc = base("run.horizon_days=60")
+    result, years = run_replication_years(sc, 0)
+    assert years == []
+    assert result == run_replication(sc, 0)
+
+
+def test_years_split_the_measured_period_at_1_january_and_add_up_to_the_run():
+    sc = base("run.start_date=2026-07-01", "run.horizon_days=365")
+    result, years = run_replication_years(sc, 0)
+    assert [(row["year"], row["days"]) for row in years] == [(2026, 184.0), (2027, 181.0)]
+    total_mt = sum(row["transcaspian_mt"] for row in years)
+    assert total_mt == pytest.approx(result.transcaspian_mt_per_year, rel=1e-9)
+    assert sum(row["shut_in_mt_per_year"] * row["days"] / 365 for row in years) == (
+        pytest.approx(result.shut_in_mt_per_year, rel=1e-9))
+
+
+def test_horizon_in_years_counts_leap_days():
+    assert base("run.start_date=2027-01-01", "run.horizon_years=2").run.horizon_days == 731
+    assert base("run.start_date=2026-01-01", "run.horizon_years=5").run.horizon_days == 1826
+
+
+def test_calendar_months_are_the_real_months_after_the_warm_up():
+    calendar = Calendar(dt.date(2026, 3, 1), warmup_hours=10 * HOURS_PER_DAY)
+    assert calendar.hours_of(dt.date(2026, 3, 1)) == 240.0
+    assert calendar.month_at(0.0) == (1, 240.0)  # 19 February; March begins at 240 h
+    assert calendar.month_at(240.0) == (2, 240.0 + 31 * 24)
+
+
+def test_weather_closures_follow_the_calendar_months():
+    """Closures only in January: starting on 1 July, they fall in January of the next year."""
+    weather = Weather(closure_days_per_month=(8.0,) + (0.0,) * 11)
+    env = simpy.Environment()
+    calendar = Calendar(dt.date(2026, 7, 1), 0.0)
+    gate = WeatherGate(env, weather, np.random.default_rng(1), calendar)
+    onsets = []
+    closed = False
+    for hour in range(int(365 * HOURS_PER_DAY)):
+        env.run(until=hour + 1)
+        if not gate.is_open and not closed:
+            onsets.append(calendar.date_at(env.now))
+        closed = not gate.is_open
+    assert len(onsets) >= 2
+    assert all(day.year == 2027 and day.month == 1 for day in onsets[:1])
+    assert all(day.month in (1, 2) for day in onsets)  # a closure may run into February
+
+
+# --- dated outages ---------------------------------------------------------------------------
+
+
+def test_a_dated_russian_route_outage_shuts_in_from_its_first_to_its_last_hour():
+    outage = {"kind": "outage", "resource": "russian_route", "date": dt.date(2026, 4, 10),
+              "duration_days": 10.0, "capacity_loss_fraction": 1.0}
+    sc = scenario_from_dict({**calm(), "events": [outage]})
+    chain = ExportChain(sc, 0, 1)
+    start = chain.calendar.hours_of(dt.date(2026, 4, 10))
+    end = start + 10 * HOURS_PER_DAY
+
+    def shut_in_at(hours: float) -> float:
+        chain.env.run(until=hours)
+        for side in chain.flows:
+            side.flush(hours)
+        return chain.supply.totals.shut_in_t
+
+    demand = mt_per_year_to_t_per_hour(sc.supply.export_mt_per_year
+                                       - sc.supply.transcaspian_nomination_mt_per_year)
+    assert shut_in_at(start - 1.0) == 0.0
+    assert shut_in_at(start) == 0.0
+    # From its first hour the route's whole share is shut in (and nominated crude the
+    # full Aktau tanks cannot take, which no longer finds room in the Russian route).
+    assert shut_in_at(start + 1.0) >= demand * 1.0 * (1 - 1e-9)
+    before_last_hour = shut_in_at(end - 1.0)
+    at_end = shut_in_at(end)
+    assert at_end - before_last_hour >= demand * (1 - 1e-9)
+    assert shut_in_at(end + 48.0) == at_end  # nothing once the route is back
+
+
+def test_a_dated_btc_stop_costs_its_days_of_allowance():
+    stop = {"kind": "outage", "resource": "btc", "date": dt.date(2026, 8, 1),
+            "duration_days": 43.0, "capacity_loss_fraction": 1.0}
+    common = {"btc": {"allowance_mt_per_year": 1.74, "allowance_carryover_days": 0.0},
+              "supply": {"transcaspian_nomination_mt_per_year": 1.74, "upstream_storage_t": 0.0,
+                         "diversion": {"enabled": False}}}
+    plain = run_replication(scenario_from_dict(calm(**common)), 0)
+    stopped = run_replication(scenario_from_dict({**calm(**common), "events": [stop]}), 0)
+    lost = plain.transcaspian_mt_per_year - stopped.transcaspian_mt_per_year
+    assert lost == pytest.approx(1.74 * 43 / 365, rel=0.05)
+
+
+# --- dated changes ---------------------------------------------------------------------------
+
+
+def test_a_dated_fleet_change_adds_ships_that_start_on_that_date():
+    change = {"kind": "change", "path": "fleet.tankers", "value": 8, "date": dt.date(2026, 3, 1)}
+    sc = scenario_from_dict({**calm(), "events": [change]})
+    chain = ExportChain(sc, 0, 1)
+    at = chain.calendar.hours_of(dt.date(2026, 3, 1))
+    chain.env.run(until=at - 1.0)
+    assert len(chain.tankers) == 6
+    chain.env.run(until=at + 30 * HOURS_PER_DAY)
+    assert len(chain.tankers) == 8
+    now = chain.env.now
+    for tanker in chain.tankers[6:]:
+        stats = tanker.measure(now)
+        assert sum(stats.hours_by_state) == pytest.approx(now - at)  # booked from the date on
+        assert stats.voyages > 0
+
+
+def test_dated_changes_of_berths_allowance_and_nomination_take_effect():
+    """From 1 January 2027 the allowance and nomination drop to 1 Mt/yr; Aktau gets 5 berths."""
+    events = [{"kind": "change", "path": path, "value": value, "date": dt.date(2027, 1, 1)}
+              for path, value in (("btc.allowance_mt_per_year", 1.0), ("aktau.berths", 5),
+                                  ("supply.transcaspian_nomination_mt_per_year", 1.0))]
+    data = calm()
+    data["run"]["start_date"] = dt.date(2026, 7, 1)
+    sc = scenario_from_dict({**data, "events": events})
+    _, years = run_replication_years(sc, 0)
+    first, second = years
+    assert first["transcaspian_mt_per_year"] > 2.0
+    assert second["transcaspian_mt_per_year"] <= 1.0 + 1e-6
+    assert second["transcaspian_mt_per_year"] > 0.9
+    chain = ExportChain(sc, 0, 1)
+    chain.run()
+    assert chain.aktau.berths.berths == 5
+    assert abs(chain.measure().supply.flows.produced_t) > 0
+
+
+def test_volumes_are_in_tonnes_per_year():
+    assert TONNES_PER_MT == 1e6
