@@ -172,3 +172,20 @@ def test_dated_changes_of_berths_allowance_and_nomination_take_effect():
 
 def test_volumes_are_in_tonnes_per_year():
     assert TONNES_PER_MT == 1e6
+
+
+def test_the_plans_over_time_example_in_the_scenario_reference_runs():
+    import re
+    import tomllib
+    from pathlib import Path
+
+    text = Path("docs/scenarios.md").read_text(encoding="utf-8")
+    section = text.split("## Plans over time", 1)[1]
+    example = re.search(r"```toml\n(.*?)```", section, re.S)
+    assert example is not None
+    data = tomllib.loads(example.group(1))
+    data["run"]["horizon_years"] = 3
+    sc = scenario_from_dict(data)
+    _, years = run_replication_years(sc, 0)
+    assert [row["year"] for row in years] == [2026, 2027, 2028]
+    assert years[0]["voyages_new_12k"] == 0 < years[1]["voyages_new_12k"]

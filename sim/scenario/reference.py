@@ -407,6 +407,7 @@ def render(base: Scenario | None = None) -> str:
               "Checked when a scenario is loaded; a violation names the file and field.", ""]
     lines += [f"- {rule} (`{key}`)" for key, rule in cross_field_rules()]
     lines.append("")
+    lines += _plans_over_time()
     if base is not None:
         lines += ["## Where `scenarios/base.toml` differs from these defaults", "",
                   "| field | schema default | base.toml |", "|---|---|---|"]
@@ -415,6 +416,42 @@ def render(base: Scenario | None = None) -> str:
         lines.append("")
         lines += _ranges_and_levers(base)
     return "\n".join(lines)
+
+
+def _plans_over_time() -> list[str]:
+    """The calendar, dated events and tanker classes: how to write them, what each does."""
+    from sim.scenario.events import CHANGEABLE_PATHS, OUTAGE_RESOURCES
+
+    lines = ["## Plans over time", "",
+             "`run.start_date` puts a run on the calendar: the measured period begins at 00:00 "
+             "of that day (the warm-up runs the days before it), weather follows the real "
+             "months, and every run also writes one row per replication and calendar year "
+             "(`years.parquet`, `years_summary.csv` with means, 95% intervals and the "
+             "replication count). `run.horizon_years` gives the horizon in calendar years. "
+             "Without a start date nothing changes: simulated time 0 is 1 January of a "
+             "365-day model year.", "",
+             "Dated events (`[[events]]`, each with `kind`, `date` and a `note` naming its "
+             "source) come in two kinds. An outage takes `capacity_loss_fraction` of a "
+             "resource's capacity from `date` for `duration_days`, multiplying whatever the "
+             "random outages leave; two outages of one resource may not overlap:", ""]
+    lines += [f"- `{name}`: {meaning}" for name, meaning in OUTAGE_RESOURCES.items()]
+    lines += ["", "A change sets a field from `date` on; only these fields can change during a "
+              "run, each applied by its own handler in `sim/model/dated.py` (the value is "
+              "checked against the field's own rules):", ""]
+    lines += [f"- `{path}`: {meaning}" for path, meaning in CHANGEABLE_PATHS.items()]
+    lines += ["", "A mixed fleet is a list of `[[fleet.classes]]`, each with its `name`, "
+              "`tankers`, `cargo_t`, `speed_knots` and optional `in_service` / "
+              "`out_of_service` dates; berth and cycle times follow each ship, and the years "
+              "table splits voyages and tonnes discharged by class. Example:", "",
+              "```toml", "[run]", "start_date = 2026-01-01", "horizon_years = 5", "",
+              "[[fleet.classes]]", 'name = "today"', "tankers = 6", "cargo_t = 8400", "",
+              "[[fleet.classes]]", 'name = "new_12k"', "tankers = 2", "cargo_t = 9600",
+              "in_service = 2027-07-01", "", "[[events]]", 'kind = "outage"',
+              'resource = "btc"', "date = 2026-08-01", "duration_days = 43",
+              "capacity_loss_fraction = 1.0", 'note = "quality stop (sources §5.3)"', "",
+              "[[events]]", 'kind = "change"', 'path = "aktau.berths"', "value = 5",
+              "date = 2028-01-01", 'note = "berths 9 and 10 restored (ESTIMATE)"', "```", ""]
+    return lines
 
 
 def _ranges_and_levers(base: Scenario) -> list[str]:
