@@ -189,3 +189,16 @@ def test_the_plans_over_time_example_in_the_scenario_reference_runs():
     _, years = run_replication_years(sc, 0)
     assert [row["year"] for row in years] == [2026, 2027, 2028]
     assert years[0]["voyages_new_12k"] == 0 < years[1]["voyages_new_12k"]
+
+
+def test_history_2025_places_the_btc_stop_on_its_dates():
+    """Nothing enters BTC from 1 Aug to 13 Sep 2025; the Tengiz gap lowers Aug-Oct."""
+    from sim.analysis.years import calendar_window, nominated_mt
+
+    sc = load_scenario("scenarios/history_2025.toml", ["run.warmup_days=60"]).scenario
+    assert nominated_mt(sc) == pytest.approx((1.74 * 212 + 0.24 * 92 + 1.74 * 61) / 365)
+    stop = calendar_window(sc, dt.date(2025, 8, 1), 43)
+    assert run_replication(stop, 0).transcaspian_mt_per_year == 0.0
+    after = calendar_window(sc, dt.date(2025, 9, 13), 50)
+    assert [e.kind for e in after.events] == ["change"]  # Tengiz back on 1 Nov
+    assert after.supply.transcaspian_nomination_mt_per_year == 0.24

@@ -92,6 +92,79 @@ def scenario_on(scenario: Scenario, day: dt.date) -> Scenario:
     return with_overrides(plain, changes, where="scenario_on") if changes else plain
 
 
+def calendar_window(scenario: Scenario, start: dt.date, days: int) -> Scenario:
+    """The plan measured over ``days`` from ``start`` only, on the same calendar.
+
+    Changes dated before ``start`` are applied to the fields; events inside the window
+    are kept (an outage that runs past its end is cut there, one that began before
+    ``start`` and is still under way starts with it); tanker classes keep their dates
+    inside the window.
+    """
+    end = start + dt.timedelta(days=days)
+    changes: dict[str, Any] = {}
+    kept = []
+    for event in sorted(scenario.events, key=lambda e: e.date):
+        if event.kind == "change" and event.date < start and event.path is not None:
+            if event.path != "fleet.tankers":
+                changes[event.path] = event.value
+            continue
+        if event.kind == "outage":
+            first, last = max(event.date, start), min(event.end_date, end)
+            if last > first:
+                kept.append({**event.model_dump(), "date": first,
+                             "duration_days": float((last - first).days)})
+        elif event.date < end:
+            kept.append(event.model_dump())
+    grown = [int(e.value) for e in scenario.events  # type: ignore[arg-type]
+             if e.kind == "change" and e.path == "fleet.tankers" and e.date < start]
+    if grown:
+        changes["fleet.tankers"] = max(grown)
+    if scenario.fleet.classes:
+        classes = []
+        for c in scenario.fleet.classes:
+            if (c.out_of_service is not None and c.out_of_service <= start) or (
+                    c.in_service is not None and c.in_service >= end):
+                continue
+            entry = c.model_dump()
+            entry["in_service"] = None if (c.in_service or start) <= start else c.in_service
+            entry["out_of_service"] = (None if (c.out_of_service or end) >= end
+                                       else c.out_of_service)
+            classes.append(entry)
+        changes["fleet.classes"] = classes
+    changes.update({"run.start_date": start, "run.horizon_days": float(days), "events": kept})
+    plain = scenario.model_copy(update={"events": ()})
+    return with_overrides(plain, changes, where=f"{scenario.name} from {start} for {days} days")
+
+
+def nominated_mt(scenario: Scenario) -> float:
+    """The Trans-Caspian nomination over the measured period, dated changes included (Mt)."""
+    rate = scenario.supply.transcaspian_nomination_mt_per_year
+    start, end = scenario.run.start_date, scenario.run.end_date
+    if start is None or end is None:
+        return rate * scenario.run.horizon_days / 365.0
+    total, since = 0.0, start
+    for event in sorted(scenario.events, key=lambda e: e.date):
+        if event.kind == "change" and event.path == "supply.transcaspian_nomination_mt_per_year":
+            total += rate * (event.date - since).days / 365.0
+            rate, since = float(event.value), event.date  # type: ignore[arg-type]
+    return total + rate * (scenario.run.horizon_days - (since - start).days) / 365.0
+
+
+def nominated_days(scenario: Scenario) -> float:
+    """Days of the measured period with a positive nomination (dated changes included)."""
+    rate = scenario.supply.transcaspian_nomination_mt_per_year
+    start = scenario.run.start_date
+    if start is None:
+        return scenario.run.horizon_days if rate > 0 else 0.0
+    days, since = 0.0, 0.0
+    for event in sorted(scenario.events, key=lambda e: e.date):
+        if event.kind == "change" and event.path == "supply.transcaspian_nomination_mt_per_year":
+            at = float((event.date - start).days)
+            days += (at - since) if rate > 0 else 0.0
+            rate, since = float(event.value), at  # type: ignore[arg-type]
+    return days + ((scenario.run.horizon_days - since) if rate > 0 else 0.0)
+
+
 def binding_by_year(scenario: Scenario, years: list[int]) -> pd.DataFrame:
     """For each year: the chain bound of the plan in force on 1 July and what binds it."""
     rows = []
