@@ -30,3 +30,14 @@ def test_uncertainty_benchmark_quick_mode_reports_every_study(tmp_path):
     for heading in ["Sensitivity of base", "Compare base and expanded_fleet", "Ensemble",
                     "peak RSS", "equals the uninterrupted run"]:
         assert heading in text
+
+
+@pytest.mark.slow
+def test_horizon_benchmark_quick_mode_reports_both_cases(tmp_path):
+    out = tmp_path / "horizon.md"
+    done = subprocess.run([sys.executable, "benchmarks/horizon.py", "--quick", "--output",
+                           str(out)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text()
+    for heading in ["5-year against 1-year horizon", "base.toml on the calendar", "roadmap"]:
+        assert heading in text

@@ -202,3 +202,55 @@ def test_history_2025_places_the_btc_stop_on_its_dates():
     after = calendar_window(sc, dt.date(2025, 9, 13), 50)
     assert [e.kind for e in after.events] == ["change"]  # Tengiz back on 1 Nov
     assert after.supply.transcaspian_nomination_mt_per_year == 0.24
+
+
+def test_a_dated_oil_capacity_change_raises_what_aktau_can_load():
+    """With Aktau's oil capacity binding, 12.5 Mt/yr from mid-year loads more after it."""
+    data = calm(aktau={"weather": {"enabled": False}, "berths": 6,
+                       "oil_capacity_mt_per_year": 2.0, "other_traffic_mt_per_year": 0.0,
+                       "berth_outages": {"maintenance_per_year": 0.0,
+                                         "breakdowns_per_year": 0.0}})
+    data["run"]["start_date"] = dt.date(2026, 7, 1)
+    event = {"kind": "change", "path": "aktau.oil_capacity_mt_per_year", "value": 12.5,
+             "date": dt.date(2027, 1, 1)}
+    _, (first, second) = run_replication_years(scenario_from_dict({**data, "events": [event]}),
+                                               0)
+    assert first["transcaspian_mt_per_year"] <= 2.0 + 0.2  # the port's rate plus its reserve
+    assert second["transcaspian_mt_per_year"] > 3.0
+
+
+def test_years_are_summarised_with_intervals_and_the_first_year_is_read_off():
+    import pandas as pd
+
+    from sim.analysis.years import first_year_reaching, summarize_years
+
+    rows = [{"replication": k, "year": year, "days": 365.0,
+             "transcaspian_mt_per_year": level + 0.01 * k, "shut_in_mt_per_year": 0.0,
+             "surge_mt_per_year": 0.0, "russian_route_mt_per_year": 60.0,
+             "btc_allowance_use": 0.9, "reaches_6_0": float(level + 0.01 * k >= 6.0),
+             "reaches_6_5": 0.0}
+            for k in range(40) for year, level in ((2026, 5.0), (2027, 5.9), (2028, 6.3))]
+    summary = summarize_years(pd.DataFrame(rows))
+    assert list(summary["year"]) == [2026, 2027, 2028]
+    assert summary["replications"].tolist() == [40, 40, 40]
+    assert summary.loc[1, "reaches_6_0_mean"] == pytest.approx(30 / 40)
+    assert summary.loc[1, "reaches_6_0_ci95_low"] < 0.75 < summary.loc[1, "reaches_6_0_ci95_high"]
+    half = first_year_reaching(summary, 0.5)
+    assert (half["year"], half["year_surely"], half["year_possibly"]) == (2027, 2027, 2027)
+    later = first_year_reaching(summary, 0.8)  # 2027: 0.75, its interval reaching 0.86
+    assert (later["year"], later["year_possibly"], later["year_surely"]) == (2028, 2027, 2028)
+    assert first_year_reaching(summary, 0.99)["year_surely"] is None
+
+
+def test_the_roadmap_places_its_steps_and_binds_year_by_year():
+    from sim.analysis.years import binding_by_year, scenario_on
+
+    sc = load_scenario("scenarios/roadmap_2026_2030.toml").scenario
+    assert sc.run.horizon_days == 1826
+    assert sc.fleet.in_service_on(dt.date(2026, 6, 1)) == 6
+    assert sc.fleet.in_service_on(dt.date(2029, 6, 1)) == 13
+    plan_2028 = scenario_on(sc, dt.date(2028, 7, 1))
+    assert (plan_2028.aktau.berths, plan_2028.btc.allowance_mt_per_year) == (5, 6.5)
+    binding = binding_by_year(sc, [2026, 2028])
+    assert binding.loc[0, "binding"] == "supply (nomination and diversion)"  # 1.6 Mt planned
+    assert binding.loc[1, "deliverable_mt_per_year"] > binding.loc[0, "deliverable_mt_per_year"]

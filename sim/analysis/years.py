@@ -39,6 +39,8 @@ def summarize_years(years: pd.DataFrame) -> pd.DataFrame:
             stats = summarize(group[column], binary=column in YEAR_INDICATORS)
             for stat in ("mean", "ci95_low", "ci95_high"):
                 row[f"{column}_{stat}"] = stats[stat]
+            if column == "transcaspian_mt_per_year":
+                row[f"{column}_p5"], row[f"{column}_p95"] = stats["p5"], stats["p95"]
         for column in sorted(c for c in group.columns
                              if c.startswith(("voyages_", "discharged_mt_", "fleet_share_"))):
             row[f"{column}_mean"] = float(group[column].mean())

@@ -36,7 +36,8 @@ def years_table(years: Any) -> str:
     """The per-year summary as text: volume with its CI, P(>= 6.0), shut-in, what binds."""
     lines = ["", "Per calendar year (mean [95% CI], replications):",
              f"{'year':>6} {'days':>5} {'Trans-Caspian Mt/yr':>26} {'P(>=6.0)':>20} "
-             f"{'shut-in Mt/yr':>14}  binding (plan on 1 July)"]
+             f"{'shut-in Mt/yr':>14}  binds (bound of the plan on 1 July: deliverable; "
+             "capacity)"]
     for row in years.to_dict("records"):
         lines.append(
             f"{row['year']:>6} {row['days']:>5.0f} "
@@ -45,8 +46,23 @@ def years_table(years: Any) -> str:
             f"{row['transcaspian_mt_per_year_ci95_high']:.3f}] n={row['replications']:<4} "
             f"{row['reaches_6_0_mean']:>5.2f} [{row['reaches_6_0_ci95_low']:.2f}, "
             f"{row['reaches_6_0_ci95_high']:.2f}] {row['shut_in_mt_per_year_mean']:>14.3f}  "
-            f"{row['binding']}")
+            f"{row['binding']}; {row.get('capacity_binding', '-')}")
+    lines += ["", *first_year_lines(years)]
     return "\n".join(lines)
+
+
+def first_year_lines(years: Any) -> list[str]:
+    """When P(>= 6.0) first reaches 0.5 and 0.9: by the estimate and by its 95% interval."""
+    from sim.analysis.years import first_year_reaching
+
+    lines = []
+    for probability in (0.5, 0.9):
+        first = first_year_reaching(years, probability)
+        year = first["year"] or "not within the plan"
+        lines.append(f"P(>= 6.0 Mt/yr) first reaches {probability:g} in: {year} (by its 95% "
+                     f"interval: not before {first['year_possibly'] or 'the end of the plan'}"
+                     f", surely by {first['year_surely'] or 'no year of the plan'})")
+    return lines
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -88,6 +104,9 @@ def handle(args: argparse.Namespace) -> int:
     }
     if years is not None:
         report["years"] = years.drop(columns="point").to_dict("records")
+        from sim.analysis.years import first_year_reaching
+
+        report["first_year_reaching_6_0"] = [first_year_reaching(years, p) for p in (0.5, 0.9)]
     if args.json:
         emit(json.dumps(json_safe(report), indent=2, allow_nan=False))
     else:

@@ -85,6 +85,8 @@ class ExportChain:
         self.diversion = DiversionPolicy(env, sc.supply.diversion, self.russian.outages[0])
         self.supply = SupplyNetwork(sc.supply, sc.aktau.feeder_capacity_t_per_day)
         self.feeder_state = FeederState(self.supply.feeder_t_per_hour)
+        #: Aktau's oil capacity (t/h) from each time on (h); dated changes append.
+        self.oil_capacity_steps = [(0.0, sc.aktau.oil_capacity_t_per_hour)]
         self.tankers_planned = sc.fleet.tankers  # ships of every class (dated changes add)
         self.berths_with_outages: dict[str, int] = {}  # berths whose outages run, if changed
         allowance_t_per_hour = mt_per_year_to_t_per_hour(sc.btc.allowance_mt_per_year)
@@ -201,9 +203,20 @@ class ExportChain:
             baku_other_traffic_calls=self.baku_other_traffic.measure(now),
             tankers=tuple(tanker.measure(now) for tanker in self.tankers),
             btc=self.btc.measure(now), diversion_active_hours=self.diversion.active_hours(now),
-            aktau_oil_capacity_t_per_hour=self.scenario.aktau.oil_capacity_t_per_hour,
+            aktau_oil_capacity_t_per_hour=self.mean_oil_capacity_t_per_hour(now),
             upstream_storage_end_t=self.supply.upstream_t,
             diverted_in_chain_end_t=self.diverted_in_chain_t())
+
+    def mean_oil_capacity_t_per_hour(self, now: float) -> float:
+        """Aktau's oil capacity averaged over the measured period (t/h)."""
+        steps = self.oil_capacity_steps
+        if len(steps) == 1:
+            return steps[0][1]
+        start = self.warmup_hours
+        total = 0.0
+        for (at, rate), (until, _) in zip(steps, [*steps[1:], (now, 0.0)], strict=True):
+            total += rate * max(0.0, min(until, now) - max(at, start))
+        return total / (now - start) if now > start else steps[-1][1]
 
     def diverted_in_chain_t(self) -> float:
         """Diverted crude in the Aktau and Baku tanks and on board tankers now (t)."""

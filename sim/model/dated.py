@@ -215,6 +215,14 @@ def _feeder_capacity(chain: ExportChain, value: object) -> None:
     chain.feeder_state.set(chain, nominal_t_per_hour=float(value) / HOURS_PER_DAY)  # type: ignore[arg-type]
 
 
+def _oil_capacity(chain: ExportChain, value: object) -> None:
+    throughput = chain.aktau.throughput
+    assert throughput is not None
+    rate = mt_per_year_to_t_per_hour(float(value))  # type: ignore[arg-type]
+    throughput.set_rate(rate, rate * HOURS_PER_DAY * chain.scenario.aktau.oil_capacity_burst_days)
+    chain.oil_capacity_steps.append((chain.env.now, rate))
+
+
 def _tankers(chain: ExportChain, value: object) -> None:
     added = int(value) - chain.tankers_planned  # type: ignore[call-overload]
     if added > 0:
@@ -227,6 +235,7 @@ CHANGE_HANDLERS: dict[str, Callable[[ExportChain, object], None]] = {
     "aktau.berths": _berths("aktau"),
     "baku.berths": _berths("baku"),
     "aktau.feeder_capacity_t_per_day": _feeder_capacity,
+    "aktau.oil_capacity_mt_per_year": _oil_capacity,
     "btc.allowance_mt_per_year": _allowance,
     "supply.transcaspian_nomination_mt_per_year": _supply_rate("nomination_t_per_hour"),
     "supply.export_mt_per_year": _supply_rate("offer_t_per_hour"),

@@ -38,6 +38,8 @@ CHANGEABLE_PATHS: dict[str, str] = {
     "aktau.berths": "berths added at once; removed berths leave when their ship does",
     "baku.berths": "as aktau.berths",
     "aktau.feeder_capacity_t_per_day": "the feeder's capacity from the date",
+    "aktau.oil_capacity_mt_per_year": "the port's oil capacity (its reserve of "
+                                      "oil_capacity_burst_days scales with it)",
     "btc.allowance_mt_per_year": "the allowance accrues at the new rate from the date",
     "supply.transcaspian_nomination_mt_per_year": "the nomination fed from the date",
     "supply.export_mt_per_year": "the crude the fields offer from the date",
