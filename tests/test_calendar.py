@@ -254,3 +254,14 @@ def test_the_roadmap_places_its_steps_and_binds_year_by_year():
     binding = binding_by_year(sc, [2026, 2028])
     assert binding.loc[0, "binding"] == "supply (nomination and diversion)"  # 1.6 Mt planned
     assert binding.loc[1, "deliverable_mt_per_year"] > binding.loc[0, "deliverable_mt_per_year"]
+
+
+def test_every_year_column_is_documented():
+    from sim.model.years import YEAR_COLUMNS
+
+    _, years = run_replication_years(base("run.start_date=2026-01-01", "run.horizon_days=30"),
+                                     0)
+    patterns = {name.replace("CLASS", "").replace("STATE", "") for name in YEAR_COLUMNS}
+    for column in years[0]:
+        assert column in YEAR_COLUMNS or any(
+            column.startswith(p) for p in patterns if p.endswith("_")), column

@@ -26,6 +26,32 @@ WAIT_STATES = (TankerState.WAITING_BERTH, TankerState.WAITING_CARGO,
                TankerState.WAITING_PORT_CAPACITY)
 
 
+#: Columns of a year row: name -> (unit, meaning). ``CLASS`` is a tanker class's name and
+#: ``STATE`` a waiting state of the fleet.
+YEAR_COLUMNS: dict[str, tuple[str, str]] = {
+    "replication": ("-", "Replication index k."),
+    "year": ("-", "Calendar year."),
+    "days": ("days", "Days of the year inside the measured period (365 or 366 for a full year)."),
+    "transcaspian_mt": ("Mt", "Trans-Caspian volume injected into BTC in those days."),
+    "transcaspian_mt_per_year": ("Mt/yr", "The same per 365 days (a leap year x 365/366)."),
+    "reaches_6_0": ("0/1", "1 if the year's rate reached 6.0 Mt/yr; its mean is P(>= 6.0)."),
+    "reaches_6_5": ("0/1", "1 if the year's rate reached 6.5 Mt/yr."),
+    "surge_mt_per_year": ("Mt/yr", "Diverted crude that reached BTC."),
+    "russian_route_mt_per_year": ("Mt/yr", "Crude exported by the Russian route."),
+    "diverted_to_aktau_mt_per_year": ("Mt/yr", "Crude diverted into the Aktau tanks."),
+    "shut_in_mt_per_year": ("Mt/yr", "Production neither route could take."),
+    "produced_mt_per_year": ("Mt/yr", "Crude offered by the fields."),
+    "btc_allowance_use": ("share", "Trans-Caspian crude injected / allowance accrued in the "
+                          "year (above 1 when banked allowance is caught up)."),
+    "fleet_voyages": ("1", "Cargoes discharged at Baku by the whole fleet."),
+    "fleet_share_STATE": ("share", "Share of the fleet's hours waiting for a berth, cargo, "
+                          "weather, tank room or port capacity."),
+    "voyages_CLASS": ("1", "Cargoes discharged at Baku by the ships of one tanker class."),
+    "discharged_mt_CLASS": ("Mt", "Tonnes those cargoes carried (voyages x the class's cargo)."),
+    "seed": ("-", "Root seed of the run."),
+}
+
+
 @dataclass(frozen=True)
 class YearSnapshot:
     """Running totals of one replication at one instant (t, h, counts)."""
