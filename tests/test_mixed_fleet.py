@@ -88,3 +88,10 @@ def test_classes_enter_and_leave_service_on_their_dates():
     assert first["voyages_charter"] > 0
     assert second["voyages_charter"] <= 2  # at most the voyage each ship had under way
     assert first["voyages_old"] == pytest.approx(second["voyages_old"], abs=3)
+
+
+def test_an_option_cannot_set_the_shorthand_of_a_fleet_with_classes():
+    from sim.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="fleet.classes"):
+        load_scenario("scenarios/roadmap_2026_2030.toml", ["fleet.tankers=9"])
