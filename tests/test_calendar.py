@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 import pytest
 import simpy
 
@@ -265,3 +266,46 @@ def test_every_year_column_is_documented():
     for column in years[0]:
         assert column in YEAR_COLUMNS or any(
             column.startswith(p) for p in patterns if p.endswith("_")), column
+
+
+def test_a_dated_plan_round_trips_through_its_toml(tmp_path):
+    from sim.scenario.toml_io import dump_toml
+
+    sc = load_scenario("scenarios/roadmap_2026_2030.toml").scenario
+    file = tmp_path / "roadmap.toml"
+    file.write_text(dump_toml(sc), encoding="utf-8")
+    assert load_scenario(file).scenario == sc
+
+
+def test_an_event_date_is_a_sweep_parameter_and_years_are_summarised_per_point(tmp_path):
+    """What if berths 9 and 10 come a year late? The 2028 volume of the late plan is lower."""
+    from sim.study import sweep
+
+    overrides = ["run.horizon_years=4", "run.replications=4"]
+    loaded = load_scenario("scenarios/roadmap_2026_2030.toml", overrides)
+    result = sweep(loaded, {"events.2.date": ["2028-01-01", "2029-01-01"],
+                            "events.3.date": ["2028-01-01", "2029-01-01"]},
+                   replications=4, out=tmp_path / "late", figures=False, jobs=1)
+    summary = pd.read_csv(tmp_path / "late" / "years_summary.csv")
+    assert set(summary.columns) >= {"point", "events.2.date", "year",
+                                    "transcaspian_mt_per_year_mean"}
+    assert len(result.years) == 4 * 4 * 4  # points x replications x years
+    on_time = summary[(summary["events.2.date"] == "2028-01-01")
+                      & (summary["events.3.date"] == "2028-01-01") & (summary["year"] == 2028)]
+    late = summary[(summary["events.2.date"] == "2029-01-01")
+                   & (summary["events.3.date"] == "2029-01-01") & (summary["year"] == 2028)]
+    assert float(late["transcaspian_mt_per_year_mean"].iloc[0]) < float(
+        on_time["transcaspian_mt_per_year_mean"].iloc[0])
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ("events.9.date=2029-01-01", "there are only 6 entries"),
+    ("events.last.date=2029-01-01", "indexed by number"),
+    ("events.2.date=2031-01-01", "outside the measured period"),
+])
+def test_an_event_path_that_does_not_fit_is_refused_in_one_line(override, message):
+    from sim.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match=message) as caught:
+        load_scenario("scenarios/roadmap_2026_2030.toml", [override])
+    assert "\n" not in str(caught.value)

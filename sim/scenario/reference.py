@@ -439,7 +439,12 @@ def _plans_over_time() -> list[str]:
               "run, each applied by its own handler in `sim/model/dated.py` (the value is "
               "checked against the field's own rules):", ""]
     lines += [f"- `{path}`: {meaning}" for path, meaning in CHANGEABLE_PATHS.items()]
-    lines += ["", "A mixed fleet is a list of `[[fleet.classes]]`, each with its `name`, "
+    lines += ["", "An event's fields are paths like any other, numbered from 0 in file order: "
+              "`--set events.2.date=2029-01-01` moves the third event a year, and `sweep "
+              "--param events.2.date --values 2028-01-01,2029-01-01` compares the two plans "
+              "with common random numbers (\"what if berths 9-10 come a year late?\"); its "
+              "`years_summary.csv` has a row per point and year.", "",
+              "A mixed fleet is a list of `[[fleet.classes]]`, each with its `name`, "
               "`tankers`, `cargo_t`, `speed_knots` and optional `in_service` / "
               "`out_of_service` dates; berth and cycle times follow each ship, and the years "
               "table splits voyages and tonnes discharged by class. Example:", "",
