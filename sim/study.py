@@ -207,8 +207,14 @@ def _study(kind: StudyKind, plan: Plan, runner: Runner, source: ScenarioSource,
         phases.mark("simulation")
         summary = kind.summarize(plan, outcome.replications)
         texts = kind.texts(plan, summary) if kind.texts is not None else {}
+        years = outcome.years
+        if outcome.resumed and plan.base.run.start_date is not None:
+            notice(f"years.parquet and years_summary.csv are not written: {outcome.resumed} "
+                   "replications were resumed from stored parts, which keep no calendar "
+                   "years; rerun without --resume for the per-year tables")
+            years = pd.DataFrame()
         result = SweepResult(outcome.replications, summary, outcome.failures, texts=texts,
-                             years=outcome.years)
+                             years=years)
         phases.mark("summary")
         if results_dir is not None:
             _write_tables(results_dir, result, csv)

@@ -309,3 +309,20 @@ def test_an_event_path_that_does_not_fit_is_refused_in_one_line(override, messag
     with pytest.raises(ScenarioError, match=message) as caught:
         load_scenario("scenarios/roadmap_2026_2030.toml", [override])
     assert "\n" not in str(caught.value)
+
+
+def test_a_resumed_dated_sweep_says_it_writes_no_year_tables(tmp_path, capsys):
+    from sim.study import sweep
+
+    loaded = load_scenario("scenarios/base.toml", ["run.start_date=2026-01-01",
+                                                   "run.horizon_days=40"])
+    out = tmp_path / "s"
+    first = sweep(loaded, {"fleet.tankers": [6, 7]}, replications=2, out=out, figures=False,
+                  jobs=1)
+    assert len(first.years) == 2 * 2
+    written = (out / "years.parquet").read_bytes()
+    again = sweep(loaded, {"fleet.tankers": [6, 7]}, replications=2, out=out, figures=False,
+                  jobs=1, resume=True)
+    assert again.years.empty
+    assert "not written" in capsys.readouterr().err
+    assert (out / "years.parquet").read_bytes() == written  # the complete tables stay

@@ -10,7 +10,7 @@ Layout::
     DIR/replications.csv         the same, on request (--csv)
     DIR/summary.csv              one row per point: mean, CI, P5/P50/P95 of every KPI
     DIR/years.parquet|csv        with run.start_date: one row per replication and calendar year
-                                 (of the replications run by this command, not resumed ones)
+                                 (not written by a command that resumed stored replications)
     DIR/years_summary.csv        one row per point and calendar year: mean, CI, n
     DIR/failures.json            replications that raised (point, replication, seed, error,
                                  and a command that reruns that replication alone)

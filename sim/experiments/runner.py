@@ -58,6 +58,8 @@ class RunOutcome:
     failures: list[Failure] = field(default_factory=list)
     #: One row per replication and calendar year (scenarios with run.start_date), else empty.
     years: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Replications resumed from stored parts: their calendar years are not in ``years``.
+    resumed: int = 0
 
 
 @dataclass
@@ -123,6 +125,7 @@ class Runner:
         self.cost = RunCost()
         #: Calendar-year rows of the replications this runner ran (not of resumed parts).
         self.year_rows: list[dict[str, Any]] = []
+        self.resumed = 0  # replications read back from stored parts
 
     def done_counts(self) -> dict[int, int]:
         """Replications stored per point."""
@@ -156,7 +159,7 @@ class Runner:
                     bar.update(len(done.chunk.replications))
                     if done.failures:
                         self._fail(done.failures, results_dir)
-        return RunOutcome(self._table(), list(self.failures), self._years())
+        return RunOutcome(self._table(), list(self.failures), self._years(), self.resumed)
 
     def describe(self, failure: Failure) -> dict[str, Any]:
         """Describe a failure for failures.json: where, what, and how to rerun it alone."""
@@ -241,6 +244,7 @@ class Runner:
         for row in stored.to_dict("records"):
             self.rows[int(row["point"])][int(row["replication"])] = {str(k): v
                                                                       for k, v in row.items()}
+            self.resumed += 1
 
     def _kept(self, row: dict[str, Any]) -> dict[str, Any]:
         if self.keep_columns is None:

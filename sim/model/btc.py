@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from sim.model.outages import DisruptedCapacity, OutageStats
 from sim.model.storage import TOLERANCE_T, Lot
+from sim.units import HOURS_PER_DAY
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class BtcIntake:
         self._allowed_before_t += self.allowance_t_per_hour * (now - self._rate_since)
         self._rate_since = now
         self.allowance_t_per_hour = allowance_t_per_hour
-        self.carryover_t = allowance_t_per_hour * carryover_days * 24.0
+        self.carryover_t = allowance_t_per_hour * carryover_days * HOURS_PER_DAY
         self.banked_allowance_t = min(self.banked_allowance_t, self.carryover_t)
 
     def allowed_t(self, now: float) -> float:
