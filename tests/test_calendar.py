@@ -326,3 +326,12 @@ def test_a_resumed_dated_sweep_says_it_writes_no_year_tables(tmp_path, capsys):
     assert again.years.empty
     assert "not written" in capsys.readouterr().err
     assert (out / "years.parquet").read_bytes() == written  # the complete tables stay
+
+
+def test_a_calendar_window_of_a_plan_in_years_has_the_window_s_length():
+    from sim.analysis.years import calendar_window
+
+    sc = load_scenario("scenarios/roadmap_2026_2030.toml").scenario
+    first = calendar_window(sc, dt.date(2026, 1, 1), 365)
+    assert (first.run.horizon_days, first.run.horizon_years) == (365.0, None)
+    assert first.fleet.tankers == 6  # the new classes enter later

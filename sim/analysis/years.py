@@ -134,7 +134,8 @@ def calendar_window(scenario: Scenario, start: dt.date, days: int) -> Scenario:
                                        else c.out_of_service)
             classes.append(entry)
         changes["fleet.classes"] = classes
-    changes.update({"run.start_date": start, "run.horizon_days": float(days), "events": kept})
+    changes.update({"run.start_date": start, "run.horizon_days": float(days),
+                    "run.horizon_years": None, "events": kept})
     plain = scenario.model_copy(update={"events": ()})
     return with_overrides(plain, changes, where=f"{scenario.name} from {start} for {days} days")
 
