@@ -95,3 +95,15 @@ def test_an_option_cannot_set_the_shorthand_of_a_fleet_with_classes():
 
     with pytest.raises(ScenarioError, match="fleet.classes"):
         load_scenario("scenarios/roadmap_2026_2030.toml", ["fleet.tankers=9"])
+
+
+def test_a_class_is_changed_by_its_index_and_a_sweep_of_the_shorthand_is_refused():
+    from sim.errors import ScenarioError
+    from sim.scenario.build import with_overrides
+
+    sc = load_scenario("scenarios/roadmap_2026_2030.toml",
+                       ["fleet.classes.0.tankers=4"]).scenario
+    assert sc.fleet.classes[0].tankers == 4
+    assert sc.fleet.tankers == 14
+    with pytest.raises(ScenarioError, match="fleet.classes"):
+        with_overrides(sc, {"fleet.cargo_t": 9000.0}, where="headline level bigger ships")

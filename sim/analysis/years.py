@@ -120,7 +120,7 @@ def calendar_window(scenario: Scenario, start: dt.date, days: int) -> Scenario:
             kept.append(event.model_dump())
     grown = [int(e.value) for e in scenario.events  # type: ignore[arg-type]
              if e.kind == "change" and e.path == "fleet.tankers" and e.date < start]
-    if grown:
+    if grown and not scenario.fleet.classes:
         changes["fleet.tankers"] = max(grown)
     if scenario.fleet.classes:
         classes = []
@@ -133,6 +133,8 @@ def calendar_window(scenario: Scenario, start: dt.date, days: int) -> Scenario:
             entry["out_of_service"] = (None if (c.out_of_service or end) >= end
                                        else c.out_of_service)
             classes.append(entry)
+        if grown and classes:  # dated growth: more ships of the first class
+            classes[0]["tankers"] += max(grown) - scenario.fleet.tankers
         changes["fleet.classes"] = classes
     changes.update({"run.start_date": start, "run.horizon_days": float(days),
                     "run.horizon_years": None, "events": kept})

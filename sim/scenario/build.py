@@ -73,15 +73,19 @@ FLEET_SHORTHAND = ("fleet.tankers", "fleet.cargo_t", "fleet.speed_knots")
 
 
 def _check_shorthand_not_overridden(scenario: Scenario, sources: dict[str, str]) -> None:
-    """With tanker classes, an option may not set a one-class field: it would do nothing."""
+    """With tanker classes, an override may not set a one-class field: it would do nothing.
+
+    Values written in scenario files (inherited through ``extends``) are replaced by the
+    classes' totals, as documented; an option, sweep, headline level or range is refused.
+    """
     if not scenario.fleet.classes:
         return
     for path in FLEET_SHORTHAND:
         where = sources.get(path, "")
-        if where.startswith("--"):
+        if where and not where.endswith(".toml"):
             raise ScenarioError(where, path, NO_VALUE, "this scenario has fleet.classes, which "
-                                "set the fleet's size, cargo and speed: change a class "
-                                "(fleet.classes) or add a dated fleet.tankers event instead")
+                                "set the fleet's size, cargo and speed: change a class, e.g. "
+                                "fleet.classes.0.tankers, or add a dated fleet.tankers event")
 
 
 def _defaults() -> dict[str, Any]:
