@@ -335,3 +335,12 @@ def test_a_calendar_window_of_a_plan_in_years_has_the_window_s_length():
     first = calendar_window(sc, dt.date(2026, 1, 1), 365)
     assert (first.run.horizon_days, first.run.horizon_years) == (365.0, None)
     assert first.fleet.tankers == 6  # the new classes enter later
+
+
+def test_results_by_month_split_at_each_first_of_the_month():
+    sc = base("run.start_date=2028-01-01", "run.horizon_days=91", "run.results_by_month=true")
+    result, months = run_replication_years(sc, 0)
+    assert [(r["year"], r["month"], r["days"]) for r in months] == [
+        (2028, 1, 31.0), (2028, 2, 29.0), (2028, 3, 31.0)]  # 2028 is a leap year
+    assert sum(r["transcaspian_mt"] for r in months) == pytest.approx(
+        result.transcaspian_mt_per_year * 91 / 365, rel=1e-9)

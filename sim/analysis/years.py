@@ -30,7 +30,7 @@ YEAR_INDICATORS = ("reaches_6_0", "reaches_6_5")
 def summarize_years(years: pd.DataFrame) -> pd.DataFrame:
     """One row per point and calendar year: ``COLUMN_mean``, ``_ci95_low``, ``_ci95_high``, n."""
     swept = [c for c in years.columns if "." in c]  # a sweep's fields, by dotted path
-    keys = [k for k in ("point", *swept, "year") if k in years.columns]
+    keys = [k for k in ("point", *swept, "year", "month") if k in years.columns]
     rows = []
     for key, group in years.groupby(keys, sort=True):
         values = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))

@@ -34,20 +34,23 @@ def add_parsers(sub: Any) -> None:
 
 def years_table(years: Any) -> str:
     """The per-year summary as text: volume with its CI, P(>= 6.0), shut-in, what binds."""
-    lines = ["", "Per calendar year (mean [95% CI], replications):",
-             f"{'year':>6} {'days':>5} {'Trans-Caspian Mt/yr':>26} {'P(>=6.0)':>20} "
+    period = "month" if "month" in years else "year"
+    lines = ["", f"Per calendar {period} (mean [95% CI], replications):",
+             f"{period:>7} {'days':>4} {'Trans-Caspian Mt/yr':>26} {'P(>=6.0)':>20} "
              f"{'shut-in Mt/yr':>14}  binds (bound of the plan on 1 July: deliverable; "
              "capacity)"]
     for row in years.to_dict("records"):
+        when = f"{row['year']}-{int(row['month']):02d}" if "month" in row else str(row["year"])
         lines.append(
-            f"{row['year']:>6} {row['days']:>5.0f} "
+            f"{when:>7} {row['days']:>4.0f} "
             f"{row['transcaspian_mt_per_year_mean']:>7.3f} "
             f"[{row['transcaspian_mt_per_year_ci95_low']:.3f}, "
             f"{row['transcaspian_mt_per_year_ci95_high']:.3f}] n={row['replications']:<4} "
             f"{row['reaches_6_0_mean']:>5.2f} [{row['reaches_6_0_ci95_low']:.2f}, "
             f"{row['reaches_6_0_ci95_high']:.2f}] {row['shut_in_mt_per_year_mean']:>14.3f}  "
             f"{row['binding']}; {row.get('capacity_binding', '-')}")
-    lines += ["", *first_year_lines(years)]
+    if "month" not in years:  # the first year a probability is reached needs whole years
+        lines += ["", *first_year_lines(years)]
     return "\n".join(lines)
 
 

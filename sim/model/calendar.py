@@ -70,6 +70,19 @@ class Calendar:
             t, year = year_end, year + 1
         return spans
 
+    def months(self, start_hours: float, end_hours: float) -> list[tuple[int, int, float]]:
+        """Calendar months overlapping [start, end): (year, month 1-12, from) in hours."""
+        if self.origin is None or end_hours <= start_hours:
+            return []
+        first = self.date_at(start_hours)
+        year, month = first.year, first.month
+        spans, t = [], start_hours
+        while t < end_hours:
+            spans.append((year, month, t))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+            t = self.hours_of(dt.date(year, month, 1))
+        return spans
+
     def year_fraction(self, start_hours: float, end_hours: float) -> float:
         """Share of its calendar year that [start, end) covers (one year's span; 0-1)."""
         if self.origin is None:

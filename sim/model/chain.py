@@ -114,8 +114,13 @@ class ExportChain:
         if self.warmup_hours > 0:
             env.process(self._warmup())
         schedule_dated_events(self)
-        for _, year_start, _ in self.calendar.years(self.warmup_hours, self.end_hours)[1:]:
-            env.timeout(year_start).callbacks.append(self._snapshot_year)
+        boundaries = ([at for _, _, at in self.calendar.months(self.warmup_hours,
+                                                                 self.end_hours)]
+                      if sc.run.results_by_month else
+                      [at for _, at, _ in self.calendar.years(self.warmup_hours,
+                                                               self.end_hours)])
+        for at in boundaries[1:]:
+            env.timeout(at).callbacks.append(self._snapshot_year)
 
     # --- the fleet -----------------------------------------------------------------------
 

@@ -49,7 +49,8 @@ def run_replication_years(scenario: Scenario, replication: int, seed: int | None
             twin, _ = _run_checked(without_diversion(scenario), replication, seed)
         counterfactual = Counterfactual(twin.btc.measure(twin.env.now).transcaspian_t,
                                         twin.supply.measure(twin.env.now).flows.shut_in_t)
-    years = [{**row, "seed": seed} for row in year_rows(chain.year_snapshots, replication)]
+    years = [{**row, "seed": seed} for row in year_rows(chain.year_snapshots, replication,
+                                                           scenario.run.results_by_month)]
     return from_records(chain.measure(), replication, seed, errors, counterfactual), years
 
 

@@ -31,7 +31,8 @@ WAIT_STATES = (TankerState.WAITING_BERTH, TankerState.WAITING_CARGO,
 YEAR_COLUMNS: dict[str, tuple[str, str]] = {
     "replication": ("-", "Replication index k."),
     "year": ("-", "Calendar year."),
-    "days": ("days", "Days of the year inside the measured period (365 or 366 for a full year)."),
+    "month": ("-", "Calendar month (1-12), only with run.results_by_month."),
+    "days": ("days", "Days of the year (or month) inside the measured period."),
     "transcaspian_mt": ("Mt", "Trans-Caspian volume injected into BTC in those days."),
     "transcaspian_mt_per_year": ("Mt/yr", "The same per 365 days (a leap year x 365/366)."),
     "reaches_6_0": ("0/1", "1 if the year's rate reached 6.0 Mt/yr; its mean is P(>= 6.0)."),
@@ -58,6 +59,7 @@ class YearSnapshot:
 
     hours: float  # simulated time (h)
     year: int  # calendar year that begins (or continues) here
+    month: int  # calendar month (1-12) that begins (or continues) here
     transcaspian_t: float
     surge_t: float
     allowed_t: float  # BTC allowance accrued since the measured period began
@@ -85,14 +87,19 @@ def snapshot(chain: ExportChain, now: float) -> YearSnapshot:
             fleet_hours[state] += hours
     return YearSnapshot(
         hours=now, year=chain.calendar.date_at(now).year,
+        month=chain.calendar.date_at(now).month,
         transcaspian_t=chain.btc.transcaspian_t, surge_t=chain.btc.surge_t,
         allowed_t=chain.btc.allowed_t(now), produced_t=totals.produced_t,
         russian_t=totals.russian_t, diverted_t=totals.diverted_t, shut_in_t=totals.shut_in_t,
         voyages=voyages, tonnes=tonnes, fleet_hours=tuple(fleet_hours))
 
 
-def year_rows(snapshots: list[YearSnapshot], replication: int) -> list[dict[str, Any]]:
-    """One row per calendar year of the measured period (differences of running totals)."""
+def year_rows(snapshots: list[YearSnapshot], replication: int, by_month: bool = False
+              ) -> list[dict[str, Any]]:
+    """One row per calendar year (or month) of the measured period.
+
+    Each row is the difference of the running totals at its two ends.
+    """
     rows = []
     for start, end in zip(snapshots, snapshots[1:], strict=False):
         hours = end.hours - start.hours
@@ -111,6 +118,7 @@ def year_rows(snapshots: list[YearSnapshot], replication: int) -> list[dict[str,
         fleet_total = sum(fleet) or 1.0
         row: dict[str, Any] = {
             "replication": replication, "year": start.year,
+            **({"month": start.month} if by_month else {}),
             "days": hours / HOURS_PER_DAY,
             "transcaspian_mt": (end.transcaspian_t - start.transcaspian_t) / TONNES_PER_MT,
             "transcaspian_mt_per_year": transcaspian,

@@ -62,7 +62,8 @@ UNIT_RULES: tuple[tuple[str, str], ...] = (
 UNITLESS = frozenset({"name", "description", "seed", "enabled", "diversion", "path", "values",
                       "compare_without_diversion", "berth_priority", "changes", "source",
                       "uncertainty", "levers", "distribution", "relative", "reason",
-                      "events", "classes", "kind", "note", "resource", "value"})
+                      "events", "classes", "kind", "note", "resource", "value",
+                      "results_by_month"})
 
 #: Fields of a range whose unit is that of the field the range describes.
 UNIT_OF_THE_FIELD = frozenset({"low", "high", "mode", "choices"})
@@ -427,7 +428,8 @@ def _plans_over_time() -> list[str]:
              "of that day (the warm-up runs the days before it), weather follows the real "
              "months, and every run also writes one row per replication and calendar year "
              "(`years.parquet`, `years_summary.csv` with means, 95% intervals and the "
-             "replication count). `run.horizon_years` gives the horizon in calendar years. "
+             "replication count; by calendar month with `run.results_by_month`). "
+             "`run.horizon_years` gives the horizon in calendar years. "
              "Without a start date nothing changes: simulated time 0 is 1 January of a "
              "365-day model year.", "",
              "Dated events (`[[events]]`, each with `kind`, `date` and a `note` naming its "

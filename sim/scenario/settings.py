@@ -38,6 +38,10 @@ class RunSettings(Section):
     horizon_years: int | None = F(
         None, "Measured period in whole calendar years from start_date (sets horizon_days: "
         "leap days counted); none: horizon_days as given.", "Convention.", ge=1, le=100)
+    results_by_month: bool = F(
+        False, "With start_date: split the results by calendar month instead of by calendar "
+        "year (years.parquet then has a `month` column; rates stay per 365 days).",
+        "Convention.")
     compare_without_diversion: bool = F(
         True, "Also run each replication with diversion off (the same random numbers) to "
         "report the extra Trans-Caspian volume and the shut-in that diversion avoided; "
