@@ -30,7 +30,13 @@ from sim.experiments.assemble import (
 from sim.experiments.executors import Failure, default_jobs
 from sim.experiments.manifest import SCENARIO_FILE, add_rerun_commands, build_manifest, now
 from sim.experiments.plan import Plan, check_in_memory, plan_headline, plan_run, plan_sweep
-from sim.experiments.results_dir import ResultsDir, check_disk_space, storing, write_csv
+from sim.experiments.results_dir import (
+    ResultsDir,
+    check_disk_space,
+    storing,
+    write_csv,
+    write_parquet,
+)
 from sim.experiments.runner import Runner, RunOutcome, ScenarioSource
 from sim.model.results import result_columns
 from sim.report.headline import summarize_headline
@@ -73,6 +79,8 @@ class SweepResult:
     failures: list[Failure] = field(default_factory=list)
     out: Path | None = None
     texts: dict[str, str] = field(default_factory=dict)
+    #: Per replication and calendar year (scenarios with run.start_date), else empty.
+    years: pd.DataFrame = field(default_factory=pd.DataFrame)
     in_memory: pd.DataFrame | None = None
 
     @property
@@ -108,6 +116,21 @@ def run_replications(scenario: ScenarioLike, replications: int | None = None,
     plan = plan_run(base, replications, seed)
     runner = Runner(plan, jobs or default_jobs(), executor, scheduler, "stop", progress, source)
     return runner.run().replications[result_columns()]
+
+
+def run_years(scenario: ScenarioLike, replications: int | None = None,
+              seed: int | None = None, jobs: int | None = None,
+              executor: str = "process", scheduler: str | None = None,
+              progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """As :func:`run_replications`, with the table per replication and calendar year.
+
+    The second table is empty unless the scenario has ``run.start_date``.
+    """
+    base, source = resolve_scenario(scenario)
+    plan = plan_run(base, replications, seed)
+    runner = Runner(plan, jobs or default_jobs(), executor, scheduler, "stop", progress, source)
+    outcome = runner.run()
+    return outcome.replications[result_columns()], outcome.years
 
 
 @dataclass(frozen=True)
@@ -217,8 +240,14 @@ def _study(kind: StudyKind, plan: Plan, runner: Runner, source: ScenarioSource,
                   else groups_in_memory(outcome.replications))
         summary = kind.summarize(plan, groups)
         texts = kind.texts(plan, summary) if kind.texts is not None else {}
+        years = outcome.years
+        if outcome.resumed and plan.base.run.start_date is not None:
+            notice(f"years.parquet and years_summary.csv are not written: {outcome.resumed} "
+                   "replications were resumed from stored parts, which keep no calendar "
+                   "years; rerun without --resume for the per-year tables")
+            years = pd.DataFrame()
         result = SweepResult(summary, outcome.failures, texts=texts,
-                             in_memory=None if on_disk else outcome.replications)
+                             in_memory=None if on_disk else outcome.replications, years=years)
         phases.mark("summary")
         if results_dir is not None:
             _write_tables(results_dir, result, csv)
@@ -344,6 +373,13 @@ def _write_tables(results_dir: ResultsDir, result: SweepResult, csv: bool) -> No
     write_replications(results_dir.path, csv_name="replications.csv" if csv else None)
     with storing(results_dir.path):
         write_csv(results_dir.path / "summary.csv", result.summary)
+        if not result.years.empty:  # a calendar: the same per calendar year
+            from sim.analysis.years import summarize_years
+
+            write_parquet(results_dir.path / "years.parquet", result.years)
+            if csv:
+                write_csv(results_dir.path / "years.csv", result.years)
+            write_csv(results_dir.path / "years_summary.csv", summarize_years(result.years))
         for name, text in result.texts.items():
             results_dir.write_text(name, text)
 

@@ -19,6 +19,7 @@ import pytest
 from sim.model.results import output_fields
 from sim.scenario import reference
 from sim.scenario.paths import known_paths
+from sim.scenario.schema import DatedEvent, TankerClass
 from sim.validation.checks import QUICK
 from sim.validation.report import render
 from sim.validation.run import ValidationReport, run_validation
@@ -58,7 +59,9 @@ def test_reference_covers_every_field_with_unit_default_range_and_source():
     keyed = {p for p in rows if p.startswith(('uncertainty."PATH".', 'levers."PATH".'))}
     assert {p for p in rows if p not in known_paths()} - keyed == {
         "sweep.parameters[].path", "sweep.parameters[].values", "headline.levels[].name",
-        "headline.levels[].changes", "headline.levels[].source"}
+        "headline.levels[].changes", "headline.levels[].source",
+        *(f"events[].{name}" for name in DatedEvent.model_fields),
+        *(f"fleet.classes[].{name}" for name in TankerClass.model_fields)}
     assert {p.rsplit(".", 1)[-1] for p in keyed} >= {"low", "high", "reason", "values"}
     for path, row in rows.items():
         for column in ("unit", "default", "allowed", "source"):

@@ -27,9 +27,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy.special import betaincinv, ndtr, ndtri
 
-from sim.model.chain import nominal_cycle_hours
+from sim.model.chain import class_fleet, cycle_hours
 from sim.scenario.ports import Aktau, Baku
-from sim.scenario.schema import Disruption, Scenario
+from sim.scenario.schema import Disruption, Scenario, TankerClass
 from sim.units import DAYS_PER_YEAR, HOURS_PER_YEAR, TONNES_PER_MT, t_per_day_to_mt_per_year
 
 #: Quantile points used to average over a lognormal or Beta distribution.
@@ -132,9 +132,7 @@ def chain_bound(scenario: Scenario) -> ChainBound:
     """Both figures of a scenario (Mt/yr)."""
     sc = scenario
     cargo = sc.fleet.cargo_t
-    availability = 1.0 - sc.fleet.maintenance_days_per_year / DAYS_PER_YEAR
-    fleet = (sc.fleet.tankers * availability * HOURS_PER_YEAR / nominal_cycle_hours(sc)
-             * cargo / TONNES_PER_MT)
+    fleet = fleet_limit_mt_per_year(sc)
     return ChainBound(
         feeder_mt_per_year=t_per_day_to_mt_per_year(sc.aktau.feeder_capacity_t_per_day),
         aktau_oil_capacity_mt_per_year=(sc.aktau.oil_capacity_mt_per_year
@@ -154,6 +152,39 @@ def chain_bound(scenario: Scenario) -> ChainBound:
         diversion_episodes_per_year=diversion_episodes_per_year(sc),
         aktau_storage_mt=sc.aktau.storage_t / TONNES_PER_MT,
         effective_allowance_mt_per_year=effective_allowance_mt_per_year(sc))
+
+
+def class_limits_mt_per_year(scenario: Scenario) -> dict[str, float]:
+    """Each tanker class's round trips a year x its cargo, while in service (Mt/yr).
+
+    A class of n ships with cycle time C (no waiting) and cargo c carries
+    n x availability x 8760 / C x c a year; a class with dates counts for the share
+    of the measured period it is in service.
+    """
+    sc = scenario
+    availability = 1.0 - sc.fleet.maintenance_days_per_year / DAYS_PER_YEAR
+    limits = {}
+    for ship_class in sc.fleet.ship_classes():
+        fleet = class_fleet(sc.fleet, ship_class)
+        limit = (ship_class.tankers * availability * HOURS_PER_YEAR
+                 / cycle_hours(sc, fleet) * ship_class.cargo_t / TONNES_PER_MT)
+        limits[ship_class.name] = limit * in_service_share(sc, ship_class)
+    return limits
+
+
+def in_service_share(scenario: Scenario, ship_class: TankerClass) -> float:
+    """Share of the measured period a tanker class is in service (0-1; 1 without dates)."""
+    start, end = scenario.run.start_date, scenario.run.end_date
+    if start is None or end is None:
+        return 1.0
+    first = max(start, ship_class.in_service or start)
+    last = min(end, ship_class.out_of_service or end)
+    return max(0, (last - first).days) / (end - start).days
+
+
+def fleet_limit_mt_per_year(scenario: Scenario) -> float:
+    """The fleet's round trips: the sum of its classes' limits (Mt/yr)."""
+    return sum(class_limits_mt_per_year(scenario).values())
 
 
 def berth_limit_mt_per_year(port: Aktau | Baku, cargo_t: float, pump_t_per_hour: float,

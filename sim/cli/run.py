@@ -32,6 +32,42 @@ def add_parsers(sub: Any) -> None:
     run.set_defaults(handler=handle)
 
 
+def years_table(years: Any) -> str:
+    """The per-year summary as text: volume with its CI, P(>= 6.0), shut-in, what binds."""
+    period = "month" if "month" in years else "year"
+    lines = ["", f"Per calendar {period} (mean [95% CI], replications):",
+             f"{period:>7} {'days':>4} {'Trans-Caspian Mt/yr':>26} {'P(>=6.0)':>20} "
+             f"{'shut-in Mt/yr':>14}  binds (bound of the plan on 1 July: deliverable; "
+             "capacity)"]
+    for row in years.to_dict("records"):
+        when = f"{row['year']}-{int(row['month']):02d}" if "month" in row else str(row["year"])
+        lines.append(
+            f"{when:>7} {row['days']:>4.0f} "
+            f"{row['transcaspian_mt_per_year_mean']:>7.3f} "
+            f"[{row['transcaspian_mt_per_year_ci95_low']:.3f}, "
+            f"{row['transcaspian_mt_per_year_ci95_high']:.3f}] n={row['replications']:<4} "
+            f"{row['reaches_6_0_mean']:>5.2f} [{row['reaches_6_0_ci95_low']:.2f}, "
+            f"{row['reaches_6_0_ci95_high']:.2f}] {row['shut_in_mt_per_year_mean']:>14.3f}  "
+            f"{row['binding']}; {row.get('capacity_binding', '-')}")
+    if "month" not in years:  # the first year a probability is reached needs whole years
+        lines += ["", *first_year_lines(years)]
+    return "\n".join(lines)
+
+
+def first_year_lines(years: Any) -> list[str]:
+    """When P(>= 6.0) first reaches 0.5 and 0.9: by the estimate and by its 95% interval."""
+    from sim.analysis.years import first_year_reaching
+
+    lines = []
+    for probability in (0.5, 0.9):
+        first = first_year_reaching(years, probability)
+        year = first["year"] or "not within the plan"
+        lines.append(f"P(>= 6.0 Mt/yr) first reaches {probability:g} in: {year} (by its 95% "
+                     f"interval: not before {first['year_possibly'] or 'the end of the plan'}"
+                     f", surely by {first['year_surely'] or 'no year of the plan'})")
+    return lines
+
+
 def handle(args: argparse.Namespace) -> int:
     """Run the replications and print the report (a table, or JSON).
 
@@ -52,7 +88,16 @@ def handle(args: argparse.Namespace) -> int:
     from sim.study import run_replications
 
     started = time.perf_counter()
-    frame = run_replications(loaded, jobs=args.jobs or default_jobs(), progress=True)
+    years = None
+    if sc.run.start_date is None:
+        frame = run_replications(loaded, jobs=args.jobs or default_jobs(), progress=True)
+    else:  # a plan over time: the same per calendar year
+        from sim.analysis.years import binding_by_year, summarize_years
+        from sim.study import run_years
+
+        frame, per_year = run_years(loaded, jobs=args.jobs or default_jobs(), progress=True)
+        years = summarize_years(per_year).merge(
+            binding_by_year(sc, sorted(per_year["year"].unique())), on="year")
     report = {
         "scenario": sc.name, "scenario_file": str(args.scenario),
         "overrides": list(args.overrides), "replications": sc.run.replications,
@@ -64,8 +109,15 @@ def handle(args: argparse.Namespace) -> int:
         "chain_bound": chain_bound(sc).as_dict(),
         "wall_time_s": time.perf_counter() - started,
     }
+    if years is not None:
+        report["years"] = years.drop(columns="point").to_dict("records")
+        from sim.analysis.years import first_year_reaching
+
+        report["first_year_reaching_6_0"] = [first_year_reaching(years, p) for p in (0.5, 0.9)]
     if args.json:
         emit(json.dumps(json_safe(report), indent=2, allow_nan=False))
     else:
         emit(run_table(report))
+        if years is not None:
+            emit(years_table(years))
     return 0

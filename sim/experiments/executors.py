@@ -43,7 +43,7 @@ from typing import Any
 
 from sim.errors import RunFailure, UserError, WorkerDied
 from sim.experiments.jobs import default_jobs, process_alive
-from sim.model.replication import run_replication
+from sim.model.replication import run_replication, run_replication_years
 from sim.model.results import ReplicationResult
 from sim.scenario.schema import Scenario
 
@@ -88,6 +88,7 @@ class ChunkResult:
     results: list[ReplicationResult] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     cpu_seconds: float = 0.0
+    years: list[dict[str, Any]] = field(default_factory=list)  # calendar-year rows, if dated
 
 
 def run_chunk(chunk: Chunk) -> ChunkResult:
@@ -96,7 +97,12 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
     out = ChunkResult(chunk)
     for k in chunk.replications:
         try:
-            out.results.append(run_replication(chunk.scenario, k, chunk.seed))
+            if chunk.scenario.run.start_date is None:
+                out.results.append(run_replication(chunk.scenario, k, chunk.seed))
+            else:  # a calendar: also one row per calendar year
+                result, years = run_replication_years(chunk.scenario, k, chunk.seed)
+                out.results.append(result)
+                out.years.extend(years)
         except Exception as exc:  # reported with point, replication and seed
             out.failures.append(Failure(chunk.point, k, chunk.seed,
                                         f"{type(exc).__name__}: {exc}"))

@@ -9,6 +9,9 @@ Layout::
     DIR/replications.parquet     every replication, sorted by point and replication
     DIR/replications.csv         the same, on request (--csv)
     DIR/summary.csv              one row per point: mean, CI, P5/P50/P95 of every KPI
+    DIR/years.parquet|csv        with run.start_date: one row per replication and calendar year
+                                 (not written by a command that resumed stored replications)
+    DIR/years_summary.csv        one row per point and calendar year: mean, CI, n
     DIR/failures.json            replications that raised (point, replication, seed, error,
                                  and a command that reruns that replication alone)
     DIR/figures/*.png|svg        capacity curve, probability of the target, binding chart
@@ -408,7 +411,8 @@ def _holds_nothing(path: Path) -> bool:
 _OWN_FILES = re.compile(r"manifest\.json|scenario\.toml|failures\.json|summary\.csv"
                         r"|replications\.(parquet|csv)|lock"
                         r"|design\.csv|sensitivity\.csv|indices\.csv|comparison\.csv"
-                        r"|experiments\.parquet|robust\.csv")
+                        r"|experiments\.parquet|robust\.csv"
+                        r"|years\.(parquet|csv)|years_summary\.csv")
 _OWN_PARTS = re.compile(r"point-\d{4}-reps-\d{6}-\d{6}\.parquet")
 _OWN_FIGURES = re.compile(r"[a-z0-9_]+\.(png|svg)")
 

@@ -59,6 +59,10 @@ class RunOutcome:
 
     replications: pd.DataFrame
     failures: list[Failure] = field(default_factory=list)
+    #: One row per replication and calendar year (scenarios with run.start_date), else empty.
+    years: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Replications resumed from stored parts: their calendar years are not in ``years``.
+    resumed: int = 0
 
 
 @dataclass
@@ -124,6 +128,9 @@ class Runner:
         self.rows: dict[int, dict[int, dict[str, Any]]] = {p.index: {} for p in plan.points}
         self.failures: list[Failure] = []
         self.cost = RunCost()
+        #: Calendar-year rows of the replications this runner ran (not of resumed parts).
+        self.year_rows: list[dict[str, Any]] = []
+        self.resumed = 0  # replications read back from stored parts
 
     def done_counts(self) -> dict[int, int]:
         """Replications stored per point."""
@@ -147,10 +154,13 @@ class Runner:
                 for done in backend.run_unordered(todo):
                     self.cost.add(done, self.plan.points[done.chunk.point].scenario)
                     self._store(done.results, done.chunk, results_dir)
+                    point = self.plan.points[done.chunk.point]
+                    self.year_rows += [{"point": point.index, **point.values, **row}
+                                       for row in done.years]
                     progress.advance(len(done.chunk.replications), self._points_note())
                     if done.failures:
                         self._fail(done.failures, results_dir)
-        return RunOutcome(self._table(), list(self.failures))
+        return RunOutcome(self._table(), list(self.failures), self._years(), self.resumed)
 
     def describe(self, failure: Failure) -> dict[str, Any]:
         """Describe a failure for failures.json: where, what, and how to rerun it alone."""
@@ -240,6 +250,7 @@ class Runner:
             return
         for row in stored.to_dict("records"):
             self._remember({str(k): v for k, v in row.items()})
+            self.resumed += 1
 
     def _remember(self, row: dict[str, Any]) -> None:
         """Mark a stored row's replication done and keep the columns asked for."""
@@ -249,6 +260,13 @@ class Runner:
             self.rows[point][replication] = row
         elif len(self.keep_columns) > len(ALWAYS_KEPT):
             self.rows[point][replication] = {c: row[c] for c in self.keep_columns}
+
+    def _years(self) -> pd.DataFrame:
+        """The calendar-year rows, sorted by point, replication and year."""
+        if not self.year_rows:
+            return pd.DataFrame()
+        return (pd.DataFrame(self.year_rows).sort_values(["point", "replication", "year"])
+                .reset_index(drop=True))
 
     def _table(self) -> pd.DataFrame:
         """The kept columns of every stored replication, point by point in order."""

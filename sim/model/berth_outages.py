@@ -25,27 +25,31 @@ DURATION_SIGMA_LOG = 0.5
 
 
 def start_berth_outages(env: simpy.Environment, berths: BerthGroup, params: BerthOutages,
-                        rngs: list[np.random.Generator]) -> None:
+                        rngs: list[np.random.Generator], first_berth: int = 0) -> None:
     """Start the outage processes of every berth (two per berth: maintenance, breakdowns).
 
-    ``rngs`` holds one generator per process, berth by berth, maintenance first.
+    ``rngs`` holds one generator per process, berth by berth, maintenance first, from
+    berth ``first_berth`` on (berths added by a dated change start their own). A berth
+    beyond the group's current number (after a dated cut) takes no outages.
     """
     kinds = ((params.maintenance_per_year, params.maintenance_days),
              (params.breakdowns_per_year, params.breakdown_days))
-    for berth in range(berths.berths):
+    for berth in range(first_berth, berths.berths):
         for kind, (per_year, mean_days) in enumerate(kinds):
             if per_year > 0:
                 env.process(_outages(env, berths, per_year, mean_days,
-                                     rngs[2 * berth + kind]))
+                                     rngs[2 * (berth - first_berth) + kind], berth))
 
 
 def _outages(env: simpy.Environment, berths: BerthGroup, per_year: float, mean_days: float,
-             rng: np.random.Generator) -> ProcessGenerator:
+             rng: np.random.Generator, berth_index: int = 0) -> ProcessGenerator:
     mean_up_hours = HOURS_PER_YEAR / per_year
     mu = lognormal_mu(mean_days * HOURS_PER_DAY, DURATION_SIGMA_LOG)
     while True:
         yield env.timeout(mean_up_hours * rng.standard_exponential())
         duration = math.exp(mu + DURATION_SIGMA_LOG * rng.standard_normal())
+        if berth_index >= berths.berths:  # this berth was removed by a dated change
+            continue
         with berths.request(OUTAGE_PRIORITY) as berth:
             yield berth
             yield env.timeout(duration)

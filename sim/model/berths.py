@@ -87,6 +87,8 @@ class BerthGroup:
         self.out_of_service = TimeWeighted(env.now, 0.0)
         self.waits = Tally()
         self.queue = TimeWeighted(env.now, 0.0)
+        self._berth_count: TimeWeighted | None = None  # kept once the number changes
+        self._count_since = env.now
 
     def request(self, priority: int = SHIP_PRIORITY) -> BerthRequest:
         """Ask for a berth; yield the request (ideally inside ``with``) to wait for it."""
@@ -119,7 +121,26 @@ class BerthGroup:
         else:
             self.ships_in -= 1
             self.busy.update(now, self.ships_in)
-        if self._waiting:
+        self._hand_on()
+
+    def set_berths(self, berths: int) -> None:
+        """From now on the group has ``berths`` berths (a dated change).
+
+        New berths go to waiting requests at once; when there are fewer, berths in use
+        are kept until their ship leaves. Occupancy is then measured against the
+        time-weighted number of berths.
+        """
+        now = self.env.now
+        if self._berth_count is None:
+            self._berth_count = TimeWeighted(self._count_since, float(self.berths))
+        self._berth_count.update(now, float(berths))
+        self.berths = berths
+        while self._waiting and self.in_use < self.berths:
+            self._hand_on()
+
+    def _hand_on(self) -> None:
+        """Give a free berth to the next request in line, if any."""
+        if self._waiting and self.in_use < self.berths:
             _, _, waiting = heapq.heappop(self._waiting)
             if not waiting.is_outage:
                 self._note_queue(-1)
@@ -132,13 +153,18 @@ class BerthGroup:
         self.out_of_service.reset(now)
         self.queue.reset(now)
         self.waits.reset()
+        self._count_since = now
+        if self._berth_count is not None:
+            self._berth_count.reset(now)
 
     def measure(self, now: float) -> BerthStats:
         """Occupancy, mean wait, mean queue and out-of-service share since the last reset."""
-        return BerthStats(occupancy=self.busy.mean(now) / self.berths,
+        berths = (self.berths if self._berth_count is None
+                  else self._berth_count.mean(now))
+        return BerthStats(occupancy=self.busy.mean(now) / berths,
                           wait_mean_hours=self.waits.mean(),
                           queue_mean_ships=self.queue.mean(now),
-                          out_of_service_share=self.out_of_service.mean(now) / self.berths)
+                          out_of_service_share=self.out_of_service.mean(now) / berths)
 
     def _has_free_berth(self) -> bool:
         """Whether a new request can be granted now (a berth free and nobody waiting)."""

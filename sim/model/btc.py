@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from sim.model.outages import DisruptedCapacity, OutageStats
 from sim.model.storage import TOLERANCE_T, Lot
+from sim.units import HOURS_PER_DAY
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class BtcIntake:
         self.surge_t = 0.0  # injected diverted crude (t)
         self._reset_at = 0.0
         self._at_reset = (0.0, 0.0, 0.0)
+        self._allowed_before_t = 0.0  # allowance accrued before the last rate change (t)
+        self._rate_since = 0.0  # when the allowance rate last changed, or the reset (h)
 
     def rate(self, stock_available: bool) -> float:
         """Injection rate now (t/h): the allowance, or the full intake while catching up."""
@@ -81,9 +84,23 @@ class BtcIntake:
         bank = self.banked_allowance_t + (self.allowance_t_per_hour - rate) * hours
         self.banked_allowance_t = min(self.carryover_t, max(0.0, bank))
 
+    def set_allowance(self, now: float, allowance_t_per_hour: float,
+                      carryover_days: float) -> None:
+        """From ``now`` on the allowance accrues at a new rate (the flows advanced to ``now``)."""
+        self._allowed_before_t += self.allowance_t_per_hour * (now - self._rate_since)
+        self._rate_since = now
+        self.allowance_t_per_hour = allowance_t_per_hour
+        self.carryover_t = allowance_t_per_hour * carryover_days * HOURS_PER_DAY
+        self.banked_allowance_t = min(self.banked_allowance_t, self.carryover_t)
+
+    def allowed_t(self, now: float) -> float:
+        """Allowance accrued since the last reset (t)."""
+        return self._allowed_before_t + self.allowance_t_per_hour * (now - self._rate_since)
+
     def reset(self, now: float) -> None:
         """Start the measured period with an empty bank (the flows must be advanced to ``now``)."""
-        self._reset_at = now
+        self._reset_at = self._rate_since = now
+        self._allowed_before_t = 0.0
         self._at_reset = (self.injected_t, self.transcaspian_t, self.surge_t)
         self.banked_allowance_t = 0.0
         self.intake.reset(now)
@@ -95,5 +112,5 @@ class BtcIntake:
         return BtcStats(injected_t=self.injected_t - injected,
                         transcaspian_t=self.transcaspian_t - transcaspian,
                         surge_t=self.surge_t - surge,
-                        allowed_t=self.allowance_t_per_hour * (now - self._reset_at),
+                        allowed_t=self.allowed_t(now),
                         outage=outage.measure(now))

@@ -173,6 +173,8 @@ class DisruptedCapacity:
         self.env = env
         self.nominal_t_per_hour = nominal_t_per_hour
         self.factor = 1.0
+        #: Share of capacity a dated outage leaves (1: none under way), :mod:`sim.model.dated`.
+        self.dated_factor = 1.0
         self.listener: FactorListener | None = None
         self.outages = [OutageProcess(env, params, rng, self) for params, rng in outages]
         self.refresh()
@@ -197,6 +199,18 @@ class DisruptedCapacity:
         factor = 1.0
         for outage in self.outages:
             factor *= outage.factor
+        if self.dated_factor != 1.0:
+            factor *= self.dated_factor
         self.factor = factor
         if self.listener is not None:
             self.listener.refresh()
+
+    def set_dated(self, now: float, factor: float | None = None,
+                  nominal_t_per_hour: float | None = None) -> None:
+        """A dated event sets the share left (0-1) or the nominal rate (t/h) at ``now``."""
+        self.flush(now)
+        if factor is not None:
+            self.dated_factor = factor
+        if nominal_t_per_hour is not None:
+            self.nominal_t_per_hour = nominal_t_per_hour
+        self.refresh()

@@ -12,11 +12,14 @@ twice.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sim.errors import SimulationInvariantError
 from sim.model.chain import ExportChain
 from sim.model.invariants import check_invariants
 from sim.model.recorder import EventRecorder
 from sim.model.results import Counterfactual, ReplicationResult, from_records
+from sim.model.years import year_rows
 from sim.scenario.routes import NO_DIVERSION
 from sim.scenario.schema import Scenario
 
@@ -30,6 +33,16 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
     Raises :class:`~sim.errors.SimulationInvariantError` naming the replication and
     seed if crude was lost or a store left its bounds.
     """
+    return run_replication_years(scenario, replication, seed, recorder)[0]
+
+
+def run_replication_years(scenario: Scenario, replication: int, seed: int | None = None,
+                          recorder: EventRecorder | None = None
+                          ) -> tuple[ReplicationResult, list[dict[str, Any]]]:
+    """As :func:`run_replication`, with one row per calendar year (none without a calendar).
+
+    The year rows are those of :func:`sim.model.years.year_rows`, with ``seed``.
+    """
     seed = scenario.run.seed if seed is None else seed
     chain, errors = _run_checked(scenario, replication, seed, recorder)
     counterfactual = None
@@ -40,7 +53,9 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
             twin, _ = _run_checked(without_diversion(scenario), replication, seed)
         counterfactual = Counterfactual(twin.btc.measure(twin.env.now).transcaspian_t,
                                         twin.supply.measure(twin.env.now).flows.shut_in_t)
-    return from_records(chain.measure(), replication, seed, errors, counterfactual)
+    years = [{**row, "seed": seed} for row in year_rows(chain.year_snapshots, replication,
+                                                           scenario.run.results_by_month)]
+    return from_records(chain.measure(), replication, seed, errors, counterfactual), years
 
 
 def without_diversion(scenario: Scenario) -> Scenario:

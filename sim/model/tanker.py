@@ -11,6 +11,7 @@ Every hour is booked to exactly one :class:`TankerState`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -63,11 +64,19 @@ def sailing_hours(fleet: Fleet) -> float:
 
 
 class Tanker:
-    """One tanker of ``fleet.cargo_t`` tonnes; ``on_board`` is the crude it carries now."""
+    """One tanker of ``fleet.cargo_t`` tonnes; ``on_board`` is the crude it carries now.
+
+    ``class_name`` names its class in a mixed fleet. From ``retire_at_hours`` on the
+    tanker leaves the shuttle when it is next back at Aktau; its hours stop then.
+    """
 
     def __init__(self, env: simpy.Environment, index: int, fleet: Fleet, aktau: Port,
-                 baku: Port, rng: np.random.Generator, start_delay_hours: float) -> None:
+                 baku: Port, rng: np.random.Generator, start_delay_hours: float,
+                 class_name: str = "fleet", retire_at_hours: float = math.inf) -> None:
         self.env, self.index = env, index
+        self.class_name = class_name
+        self.retire_at_hours = retire_at_hours
+        self.retired_at = math.inf
         self.cargo_t = fleet.cargo_t
         self.aktau, self.baku = aktau, baku
         self.sail_hours = sailing_hours(fleet)
@@ -76,17 +85,19 @@ class Tanker:
         self.voyages = 0
         self.clock = StateClock(env.now, TankerState.SAILING, TankerState)
         # Uniform phase of the yearly maintenance block (from this tanker's own stream).
-        self._maintenance_due = float(rng.uniform(0.0, HOURS_PER_YEAR))
+        self._maintenance_due = env.now + float(rng.uniform(0.0, HOURS_PER_YEAR))
         env.process(self._run(start_delay_hours))
 
     def reset(self, now: float) -> None:
         """Start the measured period."""
         self.clock.reset(now)
         self.voyages = 0
+        if self.retired_at < now:
+            self.retired_at = now
 
     def measure(self, now: float) -> TankerStats:
         """Hours in each state and voyages completed since the last reset."""
-        hours = self.clock.close(now)
+        hours = self.clock.close(min(now, self.retired_at))
         return TankerStats(hours_by_state=tuple(hours[state] for state in TankerState),
                            voyages=self.voyages)
 
@@ -96,6 +107,10 @@ class Tanker:
         if start_delay_hours > 0:  # staggered start: approaching Aktau in ballast
             yield env.timeout(start_delay_hours)
         while True:
+            if env.now >= self.retire_at_hours:
+                self.clock.enter(env.now, SAILING)
+                self.retired_at = env.now
+                return
             if self.maintenance_hours > 0 and env.now >= self._maintenance_due:
                 clock.enter(env.now, MAINTENANCE)
                 yield env.timeout(self.maintenance_hours)

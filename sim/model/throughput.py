@@ -90,6 +90,17 @@ class PortThroughput:
         self.loaded_t += tonnes
         return self._reserve_t
 
-    def _on_timer(self, _: simpy.Event) -> None:
+    def set_rate(self, rate_t_per_hour: float, burst_t: float) -> None:
+        """From now on the reserve refills at a new rate up to a new size (a dated change)."""
+        self.reserve_t()
+        self.rate_t_per_hour, self.burst_t = rate_t_per_hour, burst_t
+        self._reserve_t = min(self._reserve_t, burst_t)
+        if self._waiting:  # time the first taker's wait again at the new rate
+            self._timer = None
+            self._serve()
+
+    def _on_timer(self, event: simpy.Event) -> None:
+        if event is not self._timer:  # timed at a rate that has since changed
+            return
         self._timer = None
         self._serve()

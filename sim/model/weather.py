@@ -4,7 +4,9 @@ Closures start as a Poisson process whose rate changes by calendar month and
 last a lognormal time. The monthly onset rate is set so that the expected share
 of closed time in month m equals ``closure_days_per_month[m] / month_days``:
 onsets happen only while open, so ``rate_m = closed_m / (mean_duration *
-open_m)``. Simulation time 0 is 1 January 00:00; a model month is 365/12 days.
+open_m)``. Months follow the replication's :class:`~sim.model.calendar.Calendar`:
+without a start date simulation time 0 is 1 January 00:00 and a model month is
+365/12 days; with one, the real calendar months (same rate per month).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import math
 import numpy as np
 import simpy
 
+from sim.model.calendar import Calendar
 from sim.model.monitor import TimeWeighted
 from sim.model.process import ProcessGenerator
 from sim.scenario.schema import Weather
@@ -25,8 +28,10 @@ MONTH_HOURS = DAYS_PER_YEAR * HOURS_PER_DAY / 12.0
 class WeatherGate:
     """Open/closed state of a port; processes wait on :meth:`reopened` while closed."""
 
-    def __init__(self, env: simpy.Environment, params: Weather, rng: np.random.Generator) -> None:
+    def __init__(self, env: simpy.Environment, params: Weather, rng: np.random.Generator,
+                 calendar: Calendar | None = None) -> None:
         self.env, self.params, self.rng = env, params, rng
+        self.calendar = calendar or Calendar(None, 0.0)
         self.is_open = True
         self.closed = TimeWeighted(env.now, 0.0, full_at=1.0)
         self._reopened = env.event()
@@ -68,10 +73,10 @@ class WeatherGate:
         """Inverse of the cumulative monthly hazard for one standard exponential draw (h)."""
         remaining = self.rng.standard_exponential()
         t = now
+        month_at = self.calendar.month_at
         while True:
-            month = int(t // MONTH_HOURS)
-            month_end = (month + 1) * MONTH_HOURS
-            rate = self._rates_per_hour[month % 12]
+            month, month_end = month_at(t)
+            rate = self._rates_per_hour[month]
             hazard = rate * (month_end - t)
             if remaining <= hazard:
                 return t + remaining / rate - now

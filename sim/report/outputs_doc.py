@@ -73,6 +73,7 @@ def render() -> str:
         *(f"| `{c.name}` | {c.unit} | {c.meaning} |" for c in POINT_COLUMNS),
         "",
         *_study_tables(),
+        *_year_tables(),
         "## `run --json`",
         "",
         "One document: the scenario's name, file, overrides, replications, seed, horizon and "
@@ -125,6 +126,27 @@ def _trace_tables() -> list[str]:
         *(f"| `{name}` | {unit} | {meaning} |" for name, (unit, meaning) in SERIES.items()),
         "",
     ]
+
+
+def _year_tables() -> list[str]:
+    """The per-calendar-year tables of a scenario with ``run.start_date``."""
+    from sim.analysis.years import YEAR_CONTINUOUS, YEAR_INDICATORS
+    from sim.model.years import YEAR_COLUMNS
+
+    return ["## Per calendar year: `years.parquet` and `years_summary.csv`", "",
+            "Written by a sweep or `run` of a scenario with `run.start_date` (`run` prints "
+            "the summary and adds it to `run --json` as `years`, with the first years "
+            "P(>= 6.0) reaches 0.5 and 0.9). One row per replication and calendar year of the "
+            "replications the command ran (a sweep adds `point` and its swept fields):", "",
+            "| column | unit | meaning |", "|---|---|---|",
+            *(f"| `{name}` | {unit} | {meaning} |"
+              for name, (unit, meaning) in YEAR_COLUMNS.items()), "",
+            "`years_summary.csv` has one row per point and year: `days`, `replications`, "
+            "`F_mean`, `F_ci95_low`, `F_ci95_high` for "
+            + ", ".join(f"`{c}`" for c in (*YEAR_CONTINUOUS, *YEAR_INDICATORS))
+            + " (Student-t intervals; Wilson for the two indicators), "
+            "`transcaspian_mt_per_year_p5` and `_p95`, and the mean of every `voyages_`, "
+            "`discharged_mt_` and `fleet_share_` column.", ""]
 
 
 def _study_tables() -> list[str]:

@@ -60,12 +60,33 @@ def _model(data: dict[str, Any], sources: dict[str, str], where: str) -> Scenari
         scenario = Scenario.model_validate(_frozen(data), strict=True)
     except ValidationError as exc:
         raise _first_error(exc, sources, where) from None
+    _check_shorthand_not_overridden(scenario, sources)
     try:
         check_consequences(scenario)
     except FieldRuleError as rule:
         raise ScenarioError(where_for(rule.path, sources, where), rule.path,
                             NO_VALUE if rule.value is None else rule.value, rule.rule) from None
     return scenario
+
+#: One-class fleet fields that tanker classes set (sim.scenario.fleet).
+FLEET_SHORTHAND = ("fleet.tankers", "fleet.cargo_t", "fleet.speed_knots")
+
+
+def _check_shorthand_not_overridden(scenario: Scenario, sources: dict[str, str]) -> None:
+    """With tanker classes, an override may not set a one-class field: it would do nothing.
+
+    Values written in scenario files (inherited through ``extends``) are replaced by the
+    classes' totals, as documented; an option, sweep, headline level or range is refused.
+    """
+    if not scenario.fleet.classes:
+        return
+    for path in FLEET_SHORTHAND:
+        where = sources.get(path, "")
+        if where and not where.endswith(".toml"):
+            raise ScenarioError(where, path, NO_VALUE, "this scenario has fleet.classes, which "
+                                "set the fleet's size, cargo and speed: change a class, e.g. "
+                                "fleet.classes.0.tankers, or add a dated fleet.tankers event")
+
 
 def _defaults() -> dict[str, Any]:
     """Return the default scenario as nested dicts, without unset alternatives (None values)."""

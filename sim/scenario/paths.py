@@ -67,8 +67,17 @@ def walk(dotted: str, where: str, value: Any) -> Any:
     model: type[BaseModel] = Scenario
     parts = dotted.split(".")
     annotation: Any = Scenario
+    items: type[BaseModel] | None = None  # the item model after an array of tables
     for depth, part in enumerate(parts):
         so_far = ".".join(parts[: depth + 1])
+        if items is not None:  # an array of tables: the next part is an item's index
+            if not part.isdigit():
+                raise ScenarioError(where, so_far, value, "an array of tables is indexed by "
+                                    f"number, e.g. {'.'.join(parts[:depth])}.0")
+            if depth == len(parts) - 1:
+                return items
+            model, annotation, items = items, items, None
+            continue
         if part not in model.model_fields:
             raise ScenarioError(where, short_path(so_far), value,
                                 _unknown_key_hint(part, model, so_far, dotted))
@@ -76,6 +85,9 @@ def walk(dotted: str, where: str, value: Any) -> Any:
         if depth < len(parts) - 1:
             sub = section_model(annotation)
             if sub is None:
+                items = section_items(annotation)
+                if items is not None:  # e.g. events.2.date: one item of an array of tables
+                    continue
                 raise ScenarioError(where, so_far, value, "is a value, not a section; use "
                                     f"{so_far}=VALUE")
             model = sub
@@ -93,9 +105,19 @@ def set_path(data: dict[str, Any], dotted: str, value: Any, where: str) -> None:
         raise ScenarioError(where, dotted, value, "is a section; set one of its fields, "
                             f"e.g. {dotted}.{next(iter(sub.model_fields))}")
     *parents, last = dotted.split(".")
-    node = data
+    node: Any = data
     for depth, part in enumerate(parents):
+        if isinstance(node, list):  # an item of an array of tables, by index
+            if int(part) >= len(node):
+                raise ScenarioError(where, ".".join(parents[: depth + 1]), value,
+                                    f"there are only {len(node)} entries")
+            node = node[int(part)]
+            continue
         child = node.setdefault(part, {})
+        if isinstance(child, list | tuple):  # copied, so the caller's data stays as it was
+            node[part] = [dict(item) for item in child]
+            node = node[part]
+            continue
         if not isinstance(child, dict):
             raise ScenarioError(where, ".".join(parents[: depth + 1]), child,
                                 "must be a table (a [section]), not a value")

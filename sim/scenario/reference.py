@@ -16,6 +16,7 @@ whether it is stale.
 
 from __future__ import annotations
 
+import datetime
 import types
 import typing
 from collections.abc import Iterator
@@ -52,12 +53,17 @@ UNIT_RULES: tuple[tuple[str, str], ...] = (
     ("probabilities", "probabilities (0-1)"),
     ("_sigma_log", "dimensionless (log space)"),
     ("_cv", "dimensionless"),
+    ("date", "ISO date"),
+    ("_service", "ISO date"),
+    ("_years", "years"),
 )
 
 #: Fields whose names carry no unit because they have none.
 UNITLESS = frozenset({"name", "description", "seed", "enabled", "diversion", "path", "values",
                       "compare_without_diversion", "berth_priority", "changes", "source",
-                      "uncertainty", "levers", "distribution", "relative", "reason"})
+                      "uncertainty", "levers", "distribution", "relative", "reason",
+                      "events", "classes", "kind", "note", "resource", "value",
+                      "results_by_month"})
 
 #: Fields of a range whose unit is that of the field the range describes.
 UNIT_OF_THE_FIELD = frozenset({"low", "high", "mode", "choices"})
@@ -87,7 +93,21 @@ CROSS_FIELD_RULES: dict[str, str] = {
         "`aktau.storage_t` and `baku.storage_t`, and in Aktau's reserve of oil capacity "
         "(`aktau.oil_capacity_burst_days` of `aktau.oil_capacity_mt_per_year`). Other ships "
         "(Makhachkala cargoes at Aktau, third-party crude at Baku) may take at most 70% of a "
-        "port's berth time in service, or their queue never clears."),
+        "port's berth time in service, or their queue never clears. With tanker classes "
+        "the largest class cargo must fit."),
+    "Scenario._events_fit_the_calendar": (
+        "Dated events and tanker-class dates need `run.start_date` and must fall inside the "
+        "measured period (an outage must also end inside it); two outages of one resource "
+        "may not overlap, a path may not change twice on one date, and a change's value must "
+        "be valid for its field (`fleet.tankers` may only grow)."),
+    "RunSettings._horizon_from_years": (
+        "`run.horizon_years`, when given, sets `run.horizon_days`: the calendar days from "
+        "`run.start_date` to the same day that many years later (365 a year without a "
+        "start date)."),
+    "Fleet._shorthand_from_classes": (
+        "With `[[fleet.classes]]`, `fleet.tankers` is the classes' total and `fleet.cargo_t` "
+        "and `fleet.speed_knots` their ship-weighted means (values written for them are "
+        "replaced); tankers, berth and cycle times follow each class."),
 }
 
 
@@ -141,6 +161,8 @@ def type_name(annotation: Any) -> str:
         optional = type(None) in typing.get_args(annotation)
         joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
         return joined + (" (optional)" if optional else "")
+    if origin is typing.Annotated:
+        return type_name(typing.get_args(annotation)[0])
     if origin is dict:
         return "tables keyed by dotted field path"
     if origin is typing.Literal:
@@ -153,7 +175,8 @@ def type_name(annotation: Any) -> str:
                                                  " values")
     if origin is typing.Literal:
         return "one of " + ", ".join(f'"{a}"' for a in typing.get_args(annotation))
-    names = {bool: "boolean", int: "integer", float: "number", str: "text"}
+    names = {bool: "boolean", int: "integer", float: "number", str: "text",
+             datetime.date: "date"}
     if annotation in names:
         return names[annotation]
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -385,6 +408,7 @@ def render(base: Scenario | None = None) -> str:
               "Checked when a scenario is loaded; a violation names the file and field.", ""]
     lines += [f"- {rule} (`{key}`)" for key, rule in cross_field_rules()]
     lines.append("")
+    lines += _plans_over_time()
     if base is not None:
         lines += ["## Where `scenarios/base.toml` differs from these defaults", "",
                   "| field | schema default | base.toml |", "|---|---|---|"]
@@ -393,6 +417,48 @@ def render(base: Scenario | None = None) -> str:
         lines.append("")
         lines += _ranges_and_levers(base)
     return "\n".join(lines)
+
+
+def _plans_over_time() -> list[str]:
+    """The calendar, dated events and tanker classes: how to write them, what each does."""
+    from sim.scenario.events import CHANGEABLE_PATHS, OUTAGE_RESOURCES
+
+    lines = ["## Plans over time", "",
+             "`run.start_date` puts a run on the calendar: the measured period begins at 00:00 "
+             "of that day (the warm-up runs the days before it), weather follows the real "
+             "months, and every run also writes one row per replication and calendar year "
+             "(`years.parquet`, `years_summary.csv` with means, 95% intervals and the "
+             "replication count; by calendar month with `run.results_by_month`). "
+             "`run.horizon_years` gives the horizon in calendar years. "
+             "Without a start date nothing changes: simulated time 0 is 1 January of a "
+             "365-day model year.", "",
+             "Dated events (`[[events]]`, each with `kind`, `date` and a `note` naming its "
+             "source) come in two kinds. An outage takes `capacity_loss_fraction` of a "
+             "resource's capacity from `date` for `duration_days`, multiplying whatever the "
+             "random outages leave; two outages of one resource may not overlap:", ""]
+    lines += [f"- `{name}`: {meaning}" for name, meaning in OUTAGE_RESOURCES.items()]
+    lines += ["", "A change sets a field from `date` on; only these fields can change during a "
+              "run, each applied by its own handler in `sim/model/dated.py` (the value is "
+              "checked against the field's own rules):", ""]
+    lines += [f"- `{path}`: {meaning}" for path, meaning in CHANGEABLE_PATHS.items()]
+    lines += ["", "An event's fields are paths like any other, numbered from 0 in file order: "
+              "`--set events.2.date=2029-01-01` moves the third event a year, and `sweep "
+              "--param events.2.date --values 2028-01-01,2029-01-01` compares the two plans "
+              "with common random numbers (\"what if berths 9-10 come a year late?\"); its "
+              "`years_summary.csv` has a row per point and year.", "",
+              "A mixed fleet is a list of `[[fleet.classes]]`, each with its `name`, "
+              "`tankers`, `cargo_t`, `speed_knots` and optional `in_service` / "
+              "`out_of_service` dates; berth and cycle times follow each ship, and the years "
+              "table splits voyages and tonnes discharged by class. Example:", "",
+              "```toml", "[run]", "start_date = 2026-01-01", "horizon_years = 5", "",
+              "[[fleet.classes]]", 'name = "today"', "tankers = 6", "cargo_t = 8400", "",
+              "[[fleet.classes]]", 'name = "new_12k"', "tankers = 2", "cargo_t = 9600",
+              "in_service = 2027-07-01", "", "[[events]]", 'kind = "outage"',
+              'resource = "btc"', "date = 2026-08-01", "duration_days = 43",
+              "capacity_loss_fraction = 1.0", 'note = "quality stop (sources §5.3)"', "",
+              "[[events]]", 'kind = "change"', 'path = "aktau.berths"', "value = 5",
+              "date = 2028-01-01", 'note = "berths 9 and 10 restored (ESTIMATE)"', "```", ""]
+    return lines
 
 
 def _ranges_and_levers(base: Scenario) -> list[str]:

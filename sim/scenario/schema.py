@@ -10,11 +10,14 @@ part of the chain; :class:`Scenario` assembles them.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import model_validator
 
 from sim.errors import FieldRuleError
 from sim.scenario.base import F, Section
-from sim.scenario.fleet import Fleet
+from sim.scenario.events import DatedEvent, check_events
+from sim.scenario.fleet import Fleet, TankerClass
 from sim.scenario.outages import Disruption
 from sim.scenario.ports import Aktau, Baku, Weather
 from sim.scenario.ranges import MAX_ENTRIES, Lever, Uncertainty
@@ -28,9 +31,9 @@ from sim.scenario.settings import (
 )
 from sim.units import HOURS_PER_YEAR, TONNES_PER_MT
 
-__all__ = ["Aktau", "Baku", "Btc", "Disruption", "Fleet", "HeadlineSettings", "InvestmentLevel",
-           "Lever", "RunSettings", "RussianRoute", "Scenario", "Supply", "SweepParameter",
-           "SweepSettings", "Uncertainty", "Weather"]
+__all__ = ["Aktau", "Baku", "Btc", "DatedEvent", "Disruption", "Fleet", "HeadlineSettings",
+           "InvestmentLevel", "Lever", "RunSettings", "RussianRoute", "Scenario", "Supply",
+           "SweepParameter", "SweepSettings", "TankerClass", "Uncertainty", "Weather"]
 
 
 #: Most of a port's berth time (in service) other ships may take: above it their queue
@@ -73,6 +76,18 @@ def _share_text(share: float) -> str:
     return f"{share:.0%}" if share < 10 else f"{share:.2g} times"
 
 
+#: Placeholder end for the check of events when there is no calendar (they are refused).
+_NO_CALENDAR_END = dt.date(1, 1, 1)
+
+
+def _cargo_path(fleet: Fleet) -> str:
+    """The field that sets the largest cargo: ``fleet.cargo_t`` or ``fleet.classes.I.cargo_t``."""
+    if not fleet.classes:
+        return "fleet.cargo_t"
+    sizes = [c.cargo_t for c in fleet.classes]
+    return f"fleet.classes.{sizes.index(max(sizes))}.cargo_t"
+
+
 class Scenario(Section):
     """A complete scenario: the whole export chain and how to run it."""
 
@@ -94,9 +109,37 @@ class Scenario(Section):
     uncertainty: dict[str, Uncertainty] = F(
         {}, "Plausible ranges of estimates, keyed by dotted field path (`sensitivity`, "
         "`explore`).", "Convention; ranges from docs/sources.md §7.", max_length=MAX_ENTRIES)
+    events: tuple[DatedEvent, ...] = F(
+        (), "Dated events: outages of a resource and changes of a field from a date on "
+        "(needs run.start_date); see docs/scenarios.md, Plans over time.", "Convention: each "
+        "event names its source in a comment.", max_length=200)
     levers: dict[str, Lever] = F({}, "Fields a planner decides, keyed by dotted field path, "
                                  "with the settings to explore (`explore`).", "Convention.",
                                  max_length=MAX_ENTRIES)
+
+    @model_validator(mode="after")
+    def _events_fit_the_calendar(self) -> Scenario:
+        """Dated events and tanker-class dates inside the measured period, values valid."""
+        end = self.run.end_date
+        check_events(self.events, self.run.start_date, end or self.run.start_date or
+                     _NO_CALENDAR_END, {"aktau": self.aktau, "baku": self.baku,
+                                        "btc": self.btc, "supply": self.supply,
+                                        "russian_route": self.russian_route,
+                                        "fleet": self.fleet})
+        for i, ship_class in enumerate(self.fleet.classes):
+            for name in ("in_service", "out_of_service"):
+                day = getattr(ship_class, name)
+                if day is None:
+                    continue
+                if self.run.start_date is None:
+                    raise FieldRuleError(f"fleet.classes.{i}.{name}", day.isoformat(),
+                                         "a tanker class's dates need run.start_date")
+                assert end is not None
+                if not self.run.start_date <= day < end:
+                    raise FieldRuleError(f"fleet.classes.{i}.{name}", day.isoformat(),
+                                         f"outside the measured period {self.run.start_date} "
+                                         f"to {end} (exclusive)")
+        return self
 
     @model_validator(mode="after")
     def _chain_can_carry_nomination(self) -> Scenario:
@@ -104,12 +147,13 @@ class Scenario(Section):
             raise FieldRuleError("fleet.tankers", 0, "supply.transcaspian_nomination_mt_per_year "
                                  f"is {self.supply.transcaspian_nomination_mt_per_year}: a "
                                  "nomination needs at least one tanker")
-        if self.fleet.cargo_t > self.aktau.storage_t:
-            raise FieldRuleError("fleet.cargo_t", self.fleet.cargo_t,
+        cargo = self.fleet.largest_cargo_t
+        if cargo > self.aktau.storage_t:
+            raise FieldRuleError(_cargo_path(self.fleet), cargo,
                                  f"exceeds aktau.storage_t ({self.aktau.storage_t}): a cargo "
                                  "could never be assembled")
-        if self.fleet.cargo_t > self.aktau.oil_capacity_burst_t:
-            raise FieldRuleError("fleet.cargo_t", self.fleet.cargo_t,
+        if cargo > self.aktau.oil_capacity_burst_t:
+            raise FieldRuleError(_cargo_path(self.fleet), cargo,
                                  f"exceeds Aktau's reserve of "
                                  f"{self.aktau.oil_capacity_burst_t:,.0f} t (aktau."
                                  "oil_capacity_burst_days of capacity): a cargo could never be "
@@ -124,8 +168,8 @@ class Scenario(Section):
                                      f"{MAX_OTHER_TRAFFIC_BERTH_SHARE:.0%} leaves a queue that "
                                      "ever clears: add berths, lower the traffic or make its "
                                      "calls shorter")
-        if self.fleet.cargo_t > self.baku.storage_t:
-            raise FieldRuleError("fleet.cargo_t", self.fleet.cargo_t,
+        if cargo > self.baku.storage_t:
+            raise FieldRuleError(_cargo_path(self.fleet), cargo,
                                  f"exceeds baku.storage_t ({self.baku.storage_t}): a cargo "
                                  "could never be discharged")
         return self

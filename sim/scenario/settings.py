@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from pydantic import model_validator
 
 from sim.errors import FieldRuleError
 from sim.scenario.base import F, Section
+from sim.scenario.dates import Date, add_years, days_between
 from sim.units import DAYS_PER_YEAR
 
 #: Most simulated years (replications x (warm-up + horizon)) one run may ask for. The
@@ -26,10 +30,47 @@ class RunSettings(Section):
     seed: int = F(20_231_122, "Root seed; replication k uses SeedSequence(seed, spawn_key=(k, "
                   "source)).", "Convention (the KMG-SOCAR agreement date).", ge=0,
                   le=2**63 - 1)
+    start_date: Date | None = F(
+        None, "Calendar day the measured period begins (ISO date); the warm-up runs the days "
+        "before it. Weather follows the calendar months, dated events and tanker classes' "
+        "dates are placed on it, and results are also split by calendar year. None: no "
+        "calendar (simulated time 0 is 1 January, as before).", "Convention.")
+    horizon_years: int | None = F(
+        None, "Measured period in whole calendar years from start_date (sets horizon_days: "
+        "leap days counted); none: horizon_days as given.", "Convention.", ge=1, le=100)
+    results_by_month: bool = F(
+        False, "With start_date: split the results by calendar month instead of by calendar "
+        "year (years.parquet then has a `month` column; rates stay per 365 days).",
+        "Convention.")
     compare_without_diversion: bool = F(
         True, "Also run each replication with diversion off (the same random numbers) to "
         "report the extra Trans-Caspian volume and the shut-in that diversion avoided; "
         "doubles the cost when diversion is on.", "Convention.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _horizon_from_years(cls, data: Any) -> Any:
+        """``horizon_years`` sets ``horizon_days`` (days from start_date, or 365 a year)."""
+        if not isinstance(data, dict) or data.get("horizon_years") is None:
+            return data
+        years, start = data["horizon_years"], data.get("start_date")
+        if not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 100:
+            return data  # the field's own validation reports it
+        if isinstance(start, str):
+            try:
+                start = dt.date.fromisoformat(start)
+            except ValueError:
+                return data
+        days = (float(days_between(start, add_years(start, years)))
+                if isinstance(start, dt.date) else years * DAYS_PER_YEAR)
+        return {**data, "horizon_days": days}
+
+    @property
+    def end_date(self) -> dt.date | None:
+        """The day after the measured period (None without a calendar)."""
+        if self.start_date is None:
+            return None
+        return self.start_date + dt.timedelta(days=self.horizon_days)
 
     @model_validator(mode="after")
     def _run_size_is_sane(self) -> RunSettings:

@@ -8,6 +8,7 @@ dotted keys, deep nesting) are refused before they are parsed or walked, with a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import stat
 import tomllib
@@ -137,8 +138,15 @@ def check_nesting(data: Any, where: str) -> None:
 
 def drop_none(d: dict[str, Any]) -> dict[str, Any]:
     """``d`` without None values, recursively (unset alternatives such as rate_per_year)."""
-    return {k: drop_none(v) if isinstance(v, dict) else v for k, v in d.items()
-            if v is not None}
+    return {k: drop_none(v) if isinstance(v, dict) else _drop_none_items(v)
+            for k, v in d.items() if v is not None}
+
+
+def _drop_none_items(value: Any) -> Any:
+    """An array of tables without its tables' None values; any other value unchanged."""
+    if isinstance(value, list | tuple) and any(isinstance(item, dict) for item in value):
+        return [drop_none(item) if isinstance(item, dict) else item for item in value]
+    return value
 
 def parse_value(raw: str) -> Any:
     r"""Parse a command-line value as one TOML value (numbers, booleans, arrays); else a string.
@@ -187,6 +195,8 @@ def toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()  # a TOML local date
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
     if isinstance(value, list | tuple):

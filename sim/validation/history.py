@@ -10,6 +10,7 @@ this module, shipped with the package); each year's chain is a scenario file
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.bound import chain_bound
+from sim.analysis.years import calendar_window, nominated_days, nominated_mt
 from sim.scenario.build import with_overrides
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
@@ -82,10 +84,16 @@ def history_scenario(year: int, scenarios_dir: Path) -> Scenario:
 def period_scenario(scenario: Scenario, target: HistoricalVolume) -> Scenario:
     """Measure the year's scenario over the target's sub-period, if it has one.
 
-    Sub-periods start from a one-year warm-up, so the weather calendar stays on 1 January.
+    On the calendar (``run.start_date``) the sub-period is the same plan measured from its
+    first day for its days: changes dated before it applied, its dated events kept
+    (:func:`~sim.analysis.years.calendar_window`). Without one, sub-periods start from a
+    one-year warm-up, so the weather calendar stays on 1 January.
     """
     if target.first_day is None or target.days is None:
         return scenario
+    if scenario.run.start_date is not None:
+        start = dt.date(target.year, 1, 1) + dt.timedelta(days=target.first_day)
+        return calendar_window(scenario, start, target.days)
     return with_overrides(scenario, {"run.warmup_days": DAYS_PER_YEAR + target.first_day,
                                      "run.horizon_days": float(target.days)},
                           where=f"history {target.year} {target.period}")
@@ -103,9 +111,10 @@ def compare_period(scenario: Scenario, frame: pd.DataFrame, target: HistoricalVo
         model_ci95_high_mt=float(volumes.mean() + half),
         model_p5_mt=float(np.percentile(volumes, 5)),
         model_p95_mt=float(np.percentile(volumes, 95)),
-        contract_mt=scenario.supply.transcaspian_nomination_mt_per_year * days / DAYS_PER_YEAR,
+        contract_mt=nominated_mt(scenario),
         physical_capacity_mt=physical * days / DAYS_PER_YEAR,
-        voyages_per_month=float(frame["fleet_voyages_per_year"].mean() / 12),
+        voyages_per_month=float(frame["fleet_voyages_per_year"].mean() * days / DAYS_PER_YEAR
+                                / max(1.0, nominated_days(scenario)) * DAYS_PER_YEAR / 12),
         waiting_for_cargo_share=float(frame["fleet_share_waiting_cargo"].mean()))
 
 def simulate_history(replications: int, jobs: int | None, scenarios_dir: Path

@@ -48,7 +48,15 @@ def capacity_scenario(scenario: Scenario, full_year: bool = False) -> Scenario:
         "supply.diversion.enabled": False, "run.compare_without_diversion": False}
     if full_year:
         changes.update({"run.warmup_days": DAYS_PER_YEAR, "run.horizon_days": DAYS_PER_YEAR})
+    if scenario.events:  # dated contract steps would undo the lifted contracts: drop them
+        changes["events"] = [e.model_dump() for e in scenario.events
+                             if e.path not in CONTRACT_PATHS]
     return with_overrides(scenario, changes, where=f"{scenario.name} at capacity")
+
+
+#: Dated changes of these fields are contracts, not physics (dropped at capacity).
+CONTRACT_PATHS = frozenset({"supply.transcaspian_nomination_mt_per_year",
+                            "btc.allowance_mt_per_year"})
 
 
 def physics_history_checks(comparisons: Sequence[HistoryComparison], replications: int,

@@ -113,8 +113,12 @@ def _history_lines(report: ValidationReport) -> list[str]:
     ]
     return lines
 
-#: Days all Kazakh shippers were out of BTC in 2025: 1 Aug - 13 Sep (sources §5.3).
-ALL_SHIPPER_STOP_2025_DAYS = 43
+#: How an earlier version represented the 2025 stop: 85 equivalent full-stop days removed
+#: from a 280-day horizon (sources §5.3), for comparison with the dated representation.
+UNDATED_HORIZON_2025_DAYS = 280
+#: The 2025 contracts: agreements 1 and 3, 1.5 + 0.24 Mt/yr (sources §5.2).
+CONTRACT_2025_MT_PER_YEAR = 1.74
+
 
 def _stop_2025_lines(history: Sequence[HistoryComparison]) -> list[str]:
     """How the 2025 BTC stop is represented, with the contract pace under each reading."""
@@ -122,16 +126,17 @@ def _stop_2025_lines(history: Sequence[HistoryComparison]) -> list[str]:
     if not year:
         return []
     c = year[0]
-    rate = c.contract_mt / c.days * DAYS_PER_YEAR
-    short = rate * (DAYS_PER_YEAR - ALL_SHIPPER_STOP_2025_DAYS) / DAYS_PER_YEAR
+    undated = CONTRACT_2025_MT_PER_YEAR * UNDATED_HORIZON_2025_DAYS / DAYS_PER_YEAR
     return [
-        "- 2025 depends on how the BTC stop is represented: the model has no dated "
-        f"outages, so `scenarios/history_2025.toml` measures {c.days:g} days, removing "
-        f"{DAYS_PER_YEAR - c.days:g} equivalent full-stop days (all shippers out 1 Aug-13 "
-        "Sep, Tengiz until 1 Nov). Counting only the "
-        f"{ALL_SHIPPER_STOP_2025_DAYS}-day stop of all shippers would give a contract pace "
-        f"of {short:.2f} Mt instead of {c.contract_mt:.2f} Mt. The ~30% higher December "
-        "flows after the CPC attack (diversion) are not in the scenario."]
+        "- 2025 places the BTC stop on its dates (`scenarios/history_2025.toml`): all "
+        "Kazakh intake out 1 Aug-13 Sep (a dated BTC outage) and Tengiz's 1.5 Mt/yr not "
+        "nominated from 1 Aug to 1 Nov (dated changes), so the nomination over the year is "
+        f"{c.contract_mt:.2f} Mt and the allowance the stop cost is caught up within the "
+        "carry-over after the restart. The earlier, undated representation (85 equivalent "
+        f"full-stop days removed from the horizon) gave a contract pace of {undated:.2f} Mt. "
+        "The ~30% higher December flows after the CPC attack (diversion) are not in the "
+        "scenario."]
+
 
 def _chain_text() -> str:
     """Describe the deterministic round trip in words, from the schema defaults."""
