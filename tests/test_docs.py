@@ -145,6 +145,7 @@ def test_committed_report_has_every_check_and_the_command(quick_report):
     for check in quick_report.checks:
         assert f"| {check.name} |" in text, f"docs/validation.md lacks {check.name!r}; rerun"
     assert "| **fail** |" not in text, "a check failed in the committed report"
+    assert "## What the answer depends on" in text, "the sensitivity digest is missing"
 
 
 def test_quick_report_renders(quick_report):

@@ -38,7 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{message} ...\n")
 
     report = run_validation(SCENARIOS, effort, progress=progress)
-    text = render(report)
+    sensitivity = ROOT / "docs" / "sensitivity.md"
+    text = render(report, sensitivity.read_text(encoding="utf-8") if sensitivity.exists() else None)
     output = args.output if args.output is not None else (None if args.quick else DOC_PATH)
     if output is None:
         sys.stdout.write(text)

@@ -47,12 +47,14 @@ from sim.experiments.results_dir import (
     write_csv,
     write_parquet,
 )
+from sim.model.calendar import Calendar
 from sim.model.recorder import EventRecorder
 from sim.model.replication import run_replication
 from sim.model.results import ReplicationResult
 from sim.report.event_log import NOMINAL_START, event_log, series_table
 from sim.scenario.schema import Scenario
 from sim.scenario.toml_io import dump_toml
+from sim.units import HOURS_PER_DAY
 
 #: How ``pick`` chooses among the replications, by Trans-Caspian volume (lowest first).
 PICKS = ("worst", "p5", "median")
@@ -105,9 +107,11 @@ def check_replication(scenario: Scenario, replication: int) -> None:
 
 def trace(scenario: Scenario, *, replication: int | None = None, pick: str | None = None,
           seed: int | None = None, jobs: int | None = None, progress: bool = False,
-          start: datetime = NOMINAL_START) -> Trace:
+          start: datetime | None = None) -> Trace:
     """Choose a replication (``replication`` or ``pick``), run it recorded, return the trace.
 
+    ``start`` is the calendar time of model hour 0: by default the scenario's own
+    (``run.start_date`` less the warm-up), or :data:`NOMINAL_START` without one.
     Raises :class:`~sim.errors.ScenarioError` for a bad choice (before anything
     runs) and :class:`~sim.errors.RunFailure` if the recorded run differs from the
     unrecorded one (it must not).
@@ -130,6 +134,10 @@ def trace(scenario: Scenario, *, replication: int | None = None, pick: str | Non
     result = run_replication(scenario, replication, seed, recorder=recorder)
     if candidates is not None:
         _check_same(result, candidates)
+    if start is None:
+        origin = Calendar(scenario.run.start_date,
+                          scenario.run.warmup_days * HOURS_PER_DAY).origin
+        start = NOMINAL_START if origin is None else origin
     return Trace(scenario, replication, seed, result, recorder, chosen_by, candidates, start)
 
 

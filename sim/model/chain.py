@@ -57,6 +57,7 @@ class ExportChain:
         self.scenario = sc = scenario
         self.replication, self.seed = replication, seed
         self.env = env = simpy.Environment() if env is None else env
+        self.recorder: EventRecorder | None = None  # attached once the chain is built
 
         def rng(source: Source, index: int = 0) -> np.random.Generator:
             return stream(seed, replication, source, index)
@@ -125,9 +126,9 @@ class ExportChain:
                                                                self.end_hours)])
         for at in boundaries[1:]:
             env.timeout(at).callbacks.append(self._snapshot_year)
-        self.recorder = recorder
         if recorder is not None:
             recorder.attach(self)
+            self.recorder = recorder
 
     # --- the fleet -----------------------------------------------------------------------
 
@@ -150,10 +151,12 @@ class ExportChain:
         stagger = cycle_hours(self.scenario, fleet) / count if count and self.env.now == 0 else 0
         for i in range(count):
             index = len(self.tankers)
-            self.tankers.append(Tanker(self.env, index, fleet, self.aktau, self.baku,
-                                       self.rng(Source.TANKER, index),
-                                       start_delay_hours=i * stagger,
-                                       class_name=ship_class.name, retire_at_hours=retire))
+            tanker = Tanker(self.env, index, fleet, self.aktau, self.baku,
+                            self.rng(Source.TANKER, index), start_delay_hours=i * stagger,
+                            class_name=ship_class.name, retire_at_hours=retire)
+            self.tankers.append(tanker)
+            if self.recorder is not None:  # a ship that joins after the chain was built
+                self.recorder.attach_tanker(tanker)
 
     def add_tankers(self, tankers: int) -> None:
         """A dated change: ``tankers`` more ships of the first class start now at Aktau."""

@@ -116,10 +116,14 @@ class EventRecorder:
         chain.diversion.activity = StepTrace.twin(chain.diversion.activity,
                                                   self._step("diversion_active"))
         for tanker in chain.tankers:
-            trace = TankerTrace.twin(tanker.clock, tanker, self.activities, self.warmup_h)
-            tanker.clock = trace
-            self._tankers.append(trace)
+            self.attach_tanker(tanker)
         chain.flows[1].on_injected = self.injected
+
+    def attach_tanker(self, tanker: Tanker) -> None:
+        """Record ``tanker``'s states (at attach, or when a dated change adds it)."""
+        trace = TankerTrace.twin(tanker.clock, tanker, self.activities, self.warmup_h)
+        tanker.clock = trace
+        self._tankers.append(trace)
 
     def injected(self, start_h: float, end_h: float, lot: Lot) -> None:
         """BTC took ``lot`` from the Baku tanks between ``start_h`` and ``end_h``."""

@@ -108,15 +108,18 @@ def timeline_figure(trace: Trace, events: pd.DataFrame) -> Figure:
         gantt.text(days(series.warmup_h / 2), 1.01, "warm-up", ha="center", va="bottom",
                    fontsize=8, color="#555555", transform=gantt.get_xaxis_transform())
     cumulative.set_xlim(days(0.0), days(series.end_h))
-    months = mdates.MonthLocator()
-    cumulative.xaxis.set_major_locator(months)
-    cumulative.xaxis.set_major_formatter(mdates.ConciseDateFormatter(months))
+    ticks = (mdates.MonthLocator() if series.end_h <= 1.5 * HOURS_PER_YEAR
+             else mdates.MonthLocator(bymonth=(1, 7)))  # a plan of years: January and July
+    cumulative.xaxis.set_major_locator(ticks)
+    cumulative.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ticks))
     cumulative.set_xlabel(f"calendar time (model hour 0 = {trace.start:%d %B %Y}, "
                           f"{'nominal' if trace.start == NOMINAL_START else 'scenario'} calendar)")
     result = trace.result
+    one_year = series.end_h - series.warmup_h <= 1.01 * HOURS_PER_YEAR
     fig.suptitle(f"{literal(sc.name)}, replication {trace.replication} (seed {trace.seed}): "
                  f"{literal(trace.chosen_by)}; Trans-Caspian "
-                 f"{result.transcaspian_mt_per_year:.2f} Mt/yr in the measured year\n"
+                 f"{result.transcaspian_mt_per_year:.2f} Mt/yr over the measured "
+                 f"{'year' if one_year else 'period'}\n"
                  "shaded: Russian-route major disruptions (red) and BTC intake stops (purple); "
                  "hatched: warm-up", fontsize=11)
     fig.align_ylabels(axes)

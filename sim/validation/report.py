@@ -14,6 +14,7 @@ from sim.analysis.bound import DELIVERABLE_BAND
 from sim.scenario.schema import Scenario
 from sim.units import DAYS_PER_YEAR
 from sim.validation.checks import Check
+from sim.validation.depends import depends_on_lines
 from sim.validation.history import HistoryComparison
 from sim.validation.run import ValidationReport
 
@@ -147,8 +148,12 @@ def _chain_text() -> str:
             f"{ak.berthing_hours:g} h + cargo / {ak.loading_rate_t_per_hour:g} t/h, a discharge "
             f"call of {bk.berthing_hours:g} h + cargo / {bk.unloading_rate_t_per_hour:g} t/h")
 
-def render(report: ValidationReport) -> str:
-    """Render the report as Markdown (no dates or machine paths, so reruns diff cleanly)."""
+def render(report: ValidationReport, sensitivity: str | None = None) -> str:
+    """Render the report as Markdown (no dates or machine paths, so reruns diff cleanly).
+
+    ``sensitivity`` is the text of ``docs/sensitivity.md``, restated as "What the answer
+    depends on" (:mod:`sim.validation.depends`).
+    """
     e = report.effort
     families = {family: [c for c in report.checks if c.family == family]
                 for names in KINDS.values() for family in names}
@@ -265,14 +270,14 @@ def render(report: ValidationReport) -> str:
         "",
         *_history_lines(report),
         "",
+        *depends_on_lines(sensitivity),
         "## What this validation does not cover",
         "",
         "- The weather climatology (28 closed days a year at each port), the tankage at "
         "Aktau and Baku and the pumping rates are estimates with no public figure behind "
         "them; the checks above show the model does what those numbers say, not that the "
-        "numbers are right. They should be varied (`--set`, `--param`) before a decision "
-        "rests on them; `notebooks/what_closes_the_gap.ipynb` varies tankage, berths, cargo "
-        "size, fleet and allowance, not the weather.",
+        "numbers are right. The section above says which of them decide the answer; "
+        "`python -m sim explore` varies all of them at once.",
         "- The CPC disruption process is calibrated on five episodes in four years "
         "(`sim.analysis.calibration`, sources §1.3); its probability and clustering are "
         "checked for internal consistency, not for predictive skill.",

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from sim.experiments.trace import trace
 from sim.model.recorder import INJECTED
+from sim.report.event_log import event_log
+from sim.scenario.loader import load_scenario
 from sim.study import run_replications
 from sim.units import HOURS_PER_YEAR, TONNES_PER_MT
 from tests.conftest import ROOT
@@ -175,3 +179,28 @@ def test_a_trace_that_fails_leaves_no_directory_behind(tmp_path, monkeypatch, ca
     assert code == 1
     assert "mass balance off by 2.000 t" in capsys.readouterr().err
     assert not (tmp_path / "new").exists()
+
+
+
+def test_a_plan_over_time_is_traced_on_its_own_calendar_with_the_ships_it_adds(tmp_path):
+    scenario = tmp_path / "plan.toml"
+    scenario.write_text(f"""extends = "{(ROOT / 'scenarios' / 'base.toml').as_posix()}"
+name = "plan"
+[run]
+start_date = 2026-01-01
+horizon_days = 120
+warmup_days = 10
+replications = 1
+[[events]]
+kind = "change"
+path = "fleet.tankers"
+value = 8
+date = 2026-02-01
+""")
+    sc = load_scenario(scenario, allow_outside_tree=True).scenario
+    traced = trace(sc, replication=0)
+    assert traced.start.date() == date(2025, 12, 22)  # 10 days of warm-up before 1 January
+    log = event_log(traced.recorder, traced.start)
+    tankers = sorted(e for e in log["entity"].unique() if e.startswith("tanker"))
+    assert len(tankers) == 8
+    assert log[log["entity"] == tankers[-1]]["start"].min().date() == date(2026, 2, 1)
