@@ -2,9 +2,10 @@
 
 The parts (``parts/point-PPPP-reps-FFFFFF-LLLLLL.parquet``, one per chunk of
 replications) are read with pyarrow datasets under one schema (the union of the
-parts'), file by file in name order, so batches come point by point and, within a
-point, replication by replication. Writing ``replications.parquet`` or summing per
-point reads one record batch at a time; nothing holds every replication in memory.
+parts'). The whole tables and the summaries read one point at a time, sorted by
+replication (:func:`point_tables`); sums per point read one record batch at a time
+(:func:`part_batches`). Nothing holds every replication in memory: at most one
+point's.
 """
 
 from __future__ import annotations
@@ -26,14 +27,12 @@ import pyarrow.parquet as pq
 from scipy import stats
 
 from sim.analysis.stats import wilson_interval
+from sim.experiments import results_dir as store
 from sim.experiments.plan import Plan, Point
-from sim.experiments.results_dir import PARTS, atomic_write, storing
+from sim.experiments.results_dir import PARTS, storing
 
 #: A record batch of the parts, or a DataFrame of replications held in memory.
 Batch: TypeAlias = Any
-#: Parts per row group of an assembled file. One row group per part would make the
-#: file's metadata grow with the parts; many would hold every part's read buffers.
-PARTS_PER_ROW_GROUP = 64
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -84,11 +83,20 @@ def point_groups(results_dir: Path) -> Iterator[tuple[int, pd.DataFrame]]:
     parts = stored_parts(results_dir)
     if parts is None:
         return
+    for point, table in point_tables(parts):
+        yield point, table.to_pandas()
+
+
+def point_tables(parts: Parts) -> Iterator[tuple[int, pa.Table]]:
+    """Each point's stored replications as one table sorted by replication, points ascending.
+
+    Parts are named by their first and last replication, so after a resume one part
+    may hold replications that lie between those of another: each point is sorted.
+    """
     for point, files in itertools.groupby(parts.files, key=_point_of):
-        tables = [ds.dataset(str(file), schema=parts.schema, format="parquet")
-                  .to_table(use_threads=False) for file in files]
-        frame = pa.concat_tables(tables).to_pandas()
-        yield point, frame.sort_values("replication", kind="stable").reset_index(drop=True)
+        dataset = ds.dataset([str(file) for file in files], schema=parts.schema,
+                             format="parquet")
+        yield point, dataset.to_table(use_threads=False).sort_by("replication")
 
 
 #: Each point's replications as (point index, DataFrame), points ascending.
@@ -129,32 +137,26 @@ def write_replications(results_dir: Path, name: str = "replications.parquet",
         return 0
     if csv_name is not None:
         with storing(results_dir):
-            atomic_write(results_dir / csv_name, lambda handle: _write_csv(handle, parts))
+            store.atomic_write(results_dir / csv_name, lambda handle: _write_csv(handle, parts))
     rows = 0
 
     def write(handle: BinaryIO) -> None:
         nonlocal rows
-        buffer: list[pa.RecordBatch] = []
         with pq.ParquetWriter(handle, parts.schema) as writer:
-            for batch in part_batches(parts):
-                buffer.append(batch)
-                rows += batch.num_rows
-                if len(buffer) >= PARTS_PER_ROW_GROUP:
-                    writer.write_table(pa.Table.from_batches(buffer, parts.schema))
-                    buffer.clear()
-            if buffer:
-                writer.write_table(pa.Table.from_batches(buffer, parts.schema))
+            for _, table in point_tables(parts):  # one row group per point
+                rows += table.num_rows
+                writer.write_table(table)
 
     with storing(results_dir):
-        atomic_write(results_dir / name, write)
+        store.atomic_write(results_dir / name, write)  # one place to write (and to fault)
     return rows
 
 
 def _write_csv(handle: BinaryIO, parts: Parts) -> None:
-    """Every part's rows as CSV with one header, one record batch at a time."""
+    """Every replication as CSV with one header, point by point in replication order."""
     with pa_csv.CSVWriter(handle, parts.schema) as writer:
-        for batch in part_batches(parts):
-            writer.write_batch(batch)
+        for _, table in point_tables(parts):
+            writer.write_table(table)
 
 
 @dataclass
