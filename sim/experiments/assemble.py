@@ -3,7 +3,7 @@
 The parts (``parts/point-PPPP-reps-FFFFFF-LLLLLL.parquet``, one per chunk of
 replications) are read with pyarrow datasets under one schema (the union of the
 parts'). The whole tables and the summaries read one point at a time, sorted by
-replication (:func:`point_tables`); sums per point read one record batch at a time
+replication (:func:`point_groups`); sums per point read one record batch at a time
 (:func:`part_batches`). Nothing holds every replication in memory: at most one
 point's.
 """
@@ -83,20 +83,28 @@ def point_groups(results_dir: Path) -> Iterator[tuple[int, pd.DataFrame]]:
     parts = stored_parts(results_dir)
     if parts is None:
         return
-    for point, table in point_tables(parts):
-        yield point, table.to_pandas()
+    yield from _point_frames(parts)
 
 
-def point_tables(parts: Parts) -> Iterator[tuple[int, pa.Table]]:
-    """Each point's stored replications as one table sorted by replication, points ascending.
+def _point_frames(parts: Parts) -> Iterator[tuple[int, pd.DataFrame]]:
+    """Each point's stored replications sorted by replication, points ascending.
 
     Parts are named by their first and last replication, so after a resume one part
     may hold replications that lie between those of another: each point is sorted.
+    Each file is read and let go before the next (read together, a point's few
+    hundred small files cost several times their data in Arrow's buffers).
     """
     for point, files in itertools.groupby(parts.files, key=_point_of):
-        dataset = ds.dataset([str(file) for file in files], schema=parts.schema,
-                             format="parquet")
-        yield point, dataset.to_table(use_threads=False).sort_by("replication")
+        frames = [ds.dataset(str(file), schema=parts.schema, format="parquet")
+                  .to_table(use_threads=False).to_pandas() for file in files]
+        frame = pd.concat(frames, ignore_index=True)
+        yield point, frame.sort_values("replication", kind="stable").reset_index(drop=True)
+
+
+def _point_tables(parts: Parts) -> Iterator[pa.Table]:
+    """As :func:`_point_frames`, each point as an Arrow table in the parts' schema."""
+    for _, frame in _point_frames(parts):
+        yield pa.Table.from_pandas(frame, schema=parts.schema, preserve_index=False)
 
 
 #: Each point's replications as (point index, DataFrame), points ascending.
@@ -143,7 +151,7 @@ def write_replications(results_dir: Path, name: str = "replications.parquet",
     def write(handle: BinaryIO) -> None:
         nonlocal rows
         with pq.ParquetWriter(handle, parts.schema) as writer:
-            for _, table in point_tables(parts):  # one row group per point
+            for table in _point_tables(parts):  # one row group per point
                 rows += table.num_rows
                 writer.write_table(table)
 
@@ -155,7 +163,7 @@ def write_replications(results_dir: Path, name: str = "replications.parquet",
 def _write_csv(handle: BinaryIO, parts: Parts) -> None:
     """Every replication as CSV with one header, point by point in replication order."""
     with pa_csv.CSVWriter(handle, parts.schema) as writer:
-        for _, table in point_tables(parts):
+        for table in _point_tables(parts):
             writer.write_table(table)
 
 
