@@ -19,18 +19,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.run import CountingEnvironment  # noqa: E402
+from benchmarks.run import replication_cost  # noqa: E402
 from sim.analysis.years import calendar_window  # noqa: E402
-from sim.model.chain import ExportChain  # noqa: E402
-from sim.model.invariants import check_invariants  # noqa: E402
 from sim.model.years import year_rows  # noqa: E402
 from sim.scenario.loader import load_scenario  # noqa: E402
 from sim.scenario.schema import Scenario  # noqa: E402
@@ -38,18 +34,8 @@ from sim.scenario.schema import Scenario  # noqa: E402
 
 def cost(scenario: Scenario, replications: int) -> tuple[float, float]:
     """Mean SimPy events and seconds of one replication (chain, invariants, year rows)."""
-    ExportChain(scenario, 0, scenario.run.seed).run()  # warm imports and caches
-    events, seconds = [], []
-    for k in range(replications):
-        env = CountingEnvironment()
-        started = time.perf_counter()
-        chain = ExportChain(scenario, k, scenario.run.seed, env=env)
-        chain.run()
-        check_invariants(chain)
-        year_rows(chain.year_snapshots, k)
-        seconds.append(time.perf_counter() - started)
-        events.append(env.processed)
-    return statistics.mean(events), statistics.mean(seconds)
+    return replication_cost(scenario, replications,
+                            after=lambda chain, k: year_rows(chain.year_snapshots, k))
 
 
 def cases() -> list[tuple[str, Scenario, Scenario]]:

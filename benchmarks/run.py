@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from sim.experiments.jobs import default_jobs  # noqa: E402
 from sim.model.chain import ExportChain  # noqa: E402
 from sim.model.invariants import check_invariants  # noqa: E402
 from sim.scenario.loader import load_scenario  # noqa: E402
+from sim.scenario.schema import Scenario  # noqa: E402
 from sim.study import sweep  # noqa: E402
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
@@ -74,7 +76,19 @@ def model_speed(path: Path, replications: int) -> Speed:
     """Serial time and events per simulated year (warm-up included) of a scenario."""
     sc = load_scenario(path).scenario
     years = (sc.run.warmup_days + sc.run.horizon_days) / 365.0
-    ExportChain(sc, 0, sc.run.seed).run()  # warm imports and caches
+    events, seconds = replication_cost(sc, replications)
+    return Speed(path.stem, seconds / years, events / years)
+
+
+def replication_cost(sc: Scenario, replications: int,
+                     after: Callable[[ExportChain, int], object] | None = None
+                     ) -> tuple[float, float]:
+    """Mean SimPy events and wall seconds of one serial replication of ``sc``.
+
+    Each replication runs the chain, checks its invariants and then ``after(chain, k)``
+    (e.g. the year rows), all inside the timing; a first run warms imports and caches.
+    """
+    ExportChain(sc, 0, sc.run.seed).run()
     timings, events = [], []
     for k in range(replications):
         env = CountingEnvironment()
@@ -82,9 +96,11 @@ def model_speed(path: Path, replications: int) -> Speed:
         chain = ExportChain(sc, k, sc.run.seed, env=env)
         chain.run()
         check_invariants(chain)
+        if after is not None:
+            after(chain, k)
         timings.append(time.perf_counter() - started)
         events.append(env.processed)
-    return Speed(path.stem, statistics.mean(timings) / years, statistics.mean(events) / years)
+    return statistics.mean(events), statistics.mean(timings)
 
 
 def shuttle_speed(tankers: int, cargo_t: float, years: float, replications: int) -> Speed:
