@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,12 @@ from sim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
+
+# A test run started in the background of a script (`pytest &`) inherits Ctrl-C ignored,
+# and so would every command the tests start; the Ctrl-C tests need it delivered, as at a
+# terminal. (Commands themselves keep an ignored Ctrl-C ignored: that is the user's wish.)
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 NO_DISRUPTION = {"probability": 0.0}
 NO_BERTH_OUTAGES = {"maintenance_per_year": 0.0, "breakdowns_per_year": 0.0}
