@@ -23,8 +23,8 @@ import pandas as pd
 from sim.errors import OutputError, WorkerDied, notice, one_line
 from sim.experiments.assemble import (
     PointGroups,
+    assembled_groups,
     groups_in_memory,
-    point_groups,
     write_replications,
 )
 from sim.experiments.executors import Failure, default_jobs
@@ -236,8 +236,12 @@ def _study(kind: StudyKind, plan: Plan, runner: Runner, source: ScenarioSource,
     def finish(results_dir: ResultsDir | None, outcome: RunOutcome) -> SweepResult:
         phases.mark("simulation")
         on_disk = results_dir is not None
-        groups = (point_groups(results_dir.path) if results_dir is not None
-                  else groups_in_memory(outcome.replications))
+        if results_dir is not None:  # assembled once from the parts, then read back by point
+            write_replications(results_dir.path, csv_name="replications.csv" if csv else None)
+            table = results_dir.path / "replications.parquet"
+            groups: PointGroups = assembled_groups(table) if table.exists() else iter(())
+        else:
+            groups = groups_in_memory(outcome.replications)
         summary = kind.summarize(plan, groups)
         texts = kind.texts(plan, summary) if kind.texts is not None else {}
         years = outcome.years
@@ -367,10 +371,8 @@ def _record_stop(results_dir: ResultsDir, manifest: dict[str, Any], runner: Runn
 def _write_tables(results_dir: ResultsDir, result: SweepResult, csv: bool) -> None:
     """Write the whole tables and texts once every replication is stored.
 
-    The per-replication tables are assembled from the parts on disk, a record batch
-    at a time (memory stays flat whatever the number of replications).
+    The per-replication tables were assembled from the parts before the summary.
     """
-    write_replications(results_dir.path, csv_name="replications.csv" if csv else None)
     with storing(results_dir.path):
         write_csv(results_dir.path / "summary.csv", result.summary)
         if not result.years.empty:  # a calendar: the same per calendar year

@@ -2,8 +2,9 @@
 
 The parts (``parts/point-PPPP-reps-FFFFFF-LLLLLL.parquet``, one per chunk of
 replications) are read with pyarrow datasets under one schema (the union of the
-parts'). The whole tables and the summaries read one point at a time, sorted by
-replication (:func:`point_groups`); sums per point read one record batch at a time
+parts'). The whole table is assembled one point at a time, sorted by replication
+(:func:`write_replications`), and the summary reads it back point by point
+(:func:`assembled_groups`); sums per point read one record batch at a time
 (:func:`part_batches`). Nothing holds every replication in memory: at most one
 point's.
 """
@@ -74,18 +75,6 @@ def part_batches(parts: Parts, columns: Sequence[str] | None = None) -> Iterator
                                       use_threads=False)
 
 
-def point_groups(results_dir: Path) -> Iterator[tuple[int, pd.DataFrame]]:
-    """Each point's stored replications, one point at a time (ascending), by replication.
-
-    Only one point's rows are in memory at once, so a study's summary costs the
-    largest point's replications, not the whole study's.
-    """
-    parts = stored_parts(results_dir)
-    if parts is None:
-        return
-    yield from _point_frames(parts)
-
-
 def _point_frames(parts: Parts) -> Iterator[tuple[int, pd.DataFrame]]:
     """Each point's stored replications sorted by replication, points ascending.
 
@@ -105,6 +94,26 @@ def _point_tables(parts: Parts) -> Iterator[pa.Table]:
     """As :func:`_point_frames`, each point as an Arrow table in the parts' schema."""
     for _, frame in _point_frames(parts):
         yield pa.Table.from_pandas(frame, schema=parts.schema, preserve_index=False)
+
+
+def assembled_groups(file: Path) -> Iterator[tuple[int, pd.DataFrame]]:
+    """Each point's replications read back from an assembled table, one point at a time.
+
+    :func:`write_replications` writes one row group per point (a large point may be
+    split into several), so the summary reads the parts only once, through this file.
+    """
+    handle = pq.ParquetFile(file)
+    point, frames = None, []
+    for index in range(handle.num_row_groups):
+        frame = handle.read_row_group(index, use_threads=False).to_pandas()
+        here = int(frame["point"].iloc[0])
+        if point is not None and here != point:
+            yield point, pd.concat(frames, ignore_index=True)
+            frames = []
+        point = here
+        frames.append(frame)
+    if point is not None:
+        yield point, pd.concat(frames, ignore_index=True)
 
 
 #: Each point's replications as (point index, DataFrame), points ascending.
