@@ -76,3 +76,47 @@ def test_a_study_that_would_fill_the_disk_is_refused_before_anything_is_written(
         sweep(loaded, {"fleet.tankers": [4, 6]}, replications=6, jobs=1, figures=False,
               out=tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def _write_part(folder, point, replications):
+    """A part file named as the runner names it (PART_NAME), holding ``replications`` in order."""
+    name = f"point-{point:04d}-reps-{min(replications):06d}-{max(replications):06d}.parquet"
+    frame = pd.DataFrame({"point": point, "replication": replications,
+                          "transcaspian_mt_per_year": [float(r) for r in replications]})
+    folder.mkdir(parents=True, exist_ok=True)
+    frame.to_parquet(folder / name, index=False)
+
+
+def _assembled(results_dir):
+    from sim.experiments.assemble import assembled_groups, write_replications
+    rows = write_replications(results_dir)
+    return rows, {point: group["replication"].tolist()
+                  for point, group in assembled_groups(results_dir / "replications.parquet")}
+
+
+def test_the_whole_table_is_assembled_in_row_groups_that_never_mix_points(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    from sim.experiments import assemble
+    monkeypatch.setattr(assemble, "ROWS_PER_GROUP", 4)
+    parts = tmp_path / "parts"
+    for first in range(0, 12, 3):  # point 0: four parts of three, one stored out of order
+        _write_part(parts, 0, [first + 2, first, first + 1] if first == 3 else
+                    [first, first + 1, first + 2])
+    _write_part(parts, 1, [0, 1])
+    rows, groups = _assembled(tmp_path)
+    assert rows == 14
+    assert groups == {0: list(range(12)), 1: [0, 1]}
+    handle = pq.ParquetFile(tmp_path / "replications.parquet")
+    sizes = [handle.metadata.row_group(i).num_rows for i in range(handle.num_row_groups)]
+    assert sizes == [6, 6, 2]  # two parts gathered per group (>= 4 rows), points apart
+
+
+def test_parts_that_overlap_after_a_resume_are_sorted_whole(tmp_path):
+    parts = tmp_path / "parts"
+    _write_part(parts, 0, [0, 4, 8])  # a resume with other chunks: ranges interleave
+    _write_part(parts, 0, [1, 2, 3, 5])
+    _write_part(parts, 0, [6, 7])
+    rows, groups = _assembled(tmp_path)
+    assert rows == 9
+    assert groups == {0: list(range(9))}

@@ -29,6 +29,7 @@ from scipy import stats
 
 from sim.analysis.stats import wilson_interval
 from sim.experiments import results_dir as store
+from sim.experiments.parts import PART_NAME
 from sim.experiments.plan import Plan, Point
 from sim.experiments.results_dir import PARTS, storing
 
@@ -75,45 +76,79 @@ def part_batches(parts: Parts, columns: Sequence[str] | None = None) -> Iterator
                                       use_threads=False)
 
 
-def _point_frames(parts: Parts) -> Iterator[tuple[int, pd.DataFrame]]:
-    """Each point's stored replications sorted by replication, points ascending.
-
-    Parts are named by their first and last replication, so after a resume one part
-    may hold replications that lie between those of another: each point is sorted.
-    Each file is read and let go before the next (read together, a point's few
-    hundred small files cost several times their data in Arrow's buffers).
-    """
-    for point, files in itertools.groupby(parts.files, key=_point_of):
-        frames = [ds.dataset(str(file), schema=parts.schema, format="parquet")
-                  .to_table(use_threads=False).to_pandas() for file in files]
-        frame = pd.concat(frames, ignore_index=True)
-        yield point, frame.sort_values("replication", kind="stable").reset_index(drop=True)
+#: Rows per row group of the assembled table: small enough that the few dozen part
+#: files gathered for one group cost little memory, large enough to read fast.
+ROWS_PER_GROUP = 1024
 
 
 def _point_tables(parts: Parts) -> Iterator[pa.Table]:
-    """As :func:`_point_frames`, each point as an Arrow table in the parts' schema."""
-    for _, frame in _point_frames(parts):
-        yield pa.Table.from_pandas(frame, schema=parts.schema, preserve_index=False)
+    """Every stored replication, by point then replication, as the assembled table's row groups.
+
+    A point whose parts cover disjoint runs of replications (every fresh study) is
+    streamed file by file, each file sorted, in groups of about :data:`ROWS_PER_GROUP`
+    rows, so memory does not grow with the point's size. After a resume with other
+    chunk sizes one part may hold replications that lie between those of another;
+    such a point is sorted whole in memory.
+    """
+    for _, group in itertools.groupby(parts.files, key=_point_of):
+        files = list(group)
+        tables = (_read_part(file, parts.schema) for file in files)
+        if _disjoint(files):
+            yield from _regrouped(table.sort_by("replication") for table in tables)
+        else:
+            yield pa.concat_tables(list(tables)).sort_by("replication")
+
+
+def _read_part(file: Path, schema: pa.Schema) -> pa.Table:
+    """One part file in the common schema (its reader let go once read)."""
+    return (ds.dataset(str(file), schema=schema, format="parquet")
+            .to_table(use_threads=False))
+
+
+def _disjoint(files: Sequence[Path]) -> bool:
+    """Whether the parts' replication ranges (from their names) follow one another."""
+    ranges = [PART_NAME.fullmatch(file.name) for file in files]
+    if any(match is None for match in ranges):
+        return False
+    bounds = [(int(m.group(2)), int(m.group(3))) for m in ranges if m is not None]
+    return all(first > last for (_, last), (first, _) in itertools.pairwise(bounds))
+
+
+def _regrouped(tables: Iterable[pa.Table]) -> Iterator[pa.Table]:
+    """The rows of ``tables`` in order, in tables of ROWS_PER_GROUP rows or more (last: fewer)."""
+    pending: list[pa.Table] = []
+    rows = 0
+    for table in tables:
+        pending.append(table)
+        rows += table.num_rows
+        if rows >= ROWS_PER_GROUP:
+            yield pa.concat_tables(pending).combine_chunks()
+            pending, rows = [], 0
+    if pending:
+        yield pa.concat_tables(pending).combine_chunks()
 
 
 def assembled_groups(file: Path) -> Iterator[tuple[int, pd.DataFrame]]:
     """Each point's replications read back from an assembled table, one point at a time.
 
-    :func:`write_replications` writes one row group per point (a large point may be
-    split into several), so the summary reads the parts only once, through this file.
+    :func:`write_replications` writes each point as row groups of its own, so the
+    summary reads the parts only once, through this file; the row groups of a point
+    are found from the file's statistics and read together.
     """
     handle = pq.ParquetFile(file)
-    point, frames = None, []
-    for index in range(handle.num_row_groups):
-        frame = handle.read_row_group(index, use_threads=False).to_pandas()
-        here = int(frame["point"].iloc[0])
-        if point is not None and here != point:
-            yield point, pd.concat(frames, ignore_index=True)
-            frames = []
-        point = here
-        frames.append(frame)
-    if point is not None:
-        yield point, pd.concat(frames, ignore_index=True)
+    for point, groups in itertools.groupby(range(handle.num_row_groups),
+                                           key=lambda index: _point_of_group(handle, index)):
+        table = handle.read_row_groups(list(groups), use_threads=False)
+        yield point, table.to_pandas(split_blocks=True, self_destruct=True)
+
+
+def _point_of_group(handle: pq.ParquetFile, index: int) -> int:
+    """The point a row group of the assembled table holds (from its statistics)."""
+    column = handle.schema_arrow.get_field_index("point")
+    statistics = handle.metadata.row_group(index).column(column).statistics
+    if statistics is None or not statistics.has_min_max:
+        return int(handle.read_row_group(index, columns=["point"])["point"][0].as_py())
+    return int(statistics.min)
 
 
 #: Each point's replications as (point index, DataFrame), points ascending.
@@ -127,12 +162,18 @@ def groups_in_memory(frame: pd.DataFrame) -> Iterator[tuple[int, pd.DataFrame]]:
 
 
 def with_points(plan: Plan, groups: PointGroups) -> Iterator[tuple[Point, pd.DataFrame | None]]:
-    """Every point of ``plan`` in order with its replications (None: none stored)."""
+    """Every point of ``plan`` in order with its replications (None: none stored).
+
+    A point's group is let go before the next is read, so a caller that also drops
+    its own reference (``del``) holds one point at a time.
+    """
     pending = iter(groups)
     current = next(pending, None)
     for point in plan.points:
         if current is not None and current[0] == point.index:
-            yield point, current[1]
+            group, current = current[1], None
+            yield point, group
+            del group
             current = next(pending, None)
         else:
             yield point, None
@@ -160,7 +201,7 @@ def write_replications(results_dir: Path, name: str = "replications.parquet",
     def write(handle: BinaryIO) -> None:
         nonlocal rows
         with pq.ParquetWriter(handle, parts.schema) as writer:
-            for table in _point_tables(parts):  # one row group per point
+            for table in _point_tables(parts):  # row groups never mix points
                 rows += table.num_rows
                 writer.write_table(table)
 

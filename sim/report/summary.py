@@ -179,17 +179,18 @@ def summarize_points(plan: Plan, groups: PointGroups) -> pd.DataFrame:
     """
     fields_ = [f for f in output_fields() if f.kind != "id"]
     rows = []
-    previous: pd.DataFrame | None = None
-    for point, stored in with_points(plan, groups):
-        group = None if stored is None else stored.set_index("replication")
+    previous: pd.Series | None = None
+    for point, group in with_points(plan, groups):
         row: dict[str, Any] = {"point": point.index, **point.values,
                                "replications": 0 if group is None else len(group)}
+        volume = None
         if group is not None and len(group):
             for output in fields_:
                 s = summarize_output(group[output.name], output.name)
                 row.update({f"{output.name}_{stat}": s[stat] for stat in stats_of(output)})
             row["transcaspian_mt_per_year_ci95_half_width"] = half_width(group[PRECISION_COLUMN])
-            row.update(_paired_difference(group, previous, plan, point))
+            volume = pd.Series(group[PRECISION_COLUMN].to_numpy(), index=group["replication"])
+            row.update(_paired_difference(volume, previous, plan, point))
         bound = chain_bound(point.scenario)
         row["capacity_mt_per_year"] = bound.capacity_mt_per_year
         row["capacity_binding_stage"] = bound.capacity_binding
@@ -203,7 +204,8 @@ def summarize_points(plan: Plan, groups: PointGroups) -> pd.DataFrame:
         row["reaches_6_0_note"] = notes.get("reaches_6_0", "")
         row["reaches_6_5_note"] = notes.get("reaches_6_5", "")
         rows.append(row)
-        previous = group
+        previous = volume  # only this column of the point is kept for the next
+        del group  # one point's replications in memory at a time
     table = pd.DataFrame(rows)
     missing = [c for c in required_columns(plan.paths) if c not in table.columns]
     if not missing:
@@ -212,16 +214,20 @@ def summarize_points(plan: Plan, groups: PointGroups) -> pd.DataFrame:
     return pd.concat([table, empty], axis=1)  # no statistics at all: every point failed
 
 
-def _paired_difference(group: pd.DataFrame, previous: pd.DataFrame | None, plan: Plan,
+def _paired_difference(volume: pd.Series, previous: pd.Series | None, plan: Plan,
                        point: Point) -> dict[str, float]:
-    """Mean and standard deviation of (this point - previous point) over shared replications."""
+    """Mean and standard deviation of (this point - previous point) over shared replications.
+
+    ``volume`` and ``previous`` are the two points' Trans-Caspian volumes (Mt/yr)
+    indexed by replication.
+    """
     inner = len(plan.parameters[-1][1]) if len(plan.parameters) == 2 else None
     if previous is None or (inner is not None and point.index % inner == 0):
         return {}
-    shared = group.index.intersection(previous.index)
+    shared = volume.index.intersection(previous.index)
     if len(shared) < 2:
         return {}
-    diff = group.loc[shared, PRECISION_COLUMN] - previous.loc[shared, PRECISION_COLUMN]
+    diff = volume.loc[shared] - previous.loc[shared]
     return {"transcaspian_mt_per_year_delta_mean": float(diff.mean()),
             "transcaspian_mt_per_year_delta_sd": float(diff.std(ddof=1)),
             "transcaspian_mt_per_year_delta_ci95_half_width": half_width(diff.to_numpy())}
