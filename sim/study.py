@@ -46,7 +46,7 @@ from sim.scenario.schema import Scenario
 from sim.scenario.toml_io import dump_toml
 
 if TYPE_CHECKING:
-    from sim.report.figures import Drawn
+    from sim.report.figure_plumbing import Drawn
 
 ScenarioLike = Scenario | LoadedScenario | str | Path
 R = TypeVar("R")
@@ -149,14 +149,15 @@ class StudyKind:
 
 
 def _grid_figures(plan: Plan, summary: pd.DataFrame, folder: Path) -> Drawn:
-    from sim.report.figures import draw_figures, own_values
+    from sim.report.figure_plumbing import own_values
+    from sim.report.figures import draw_figures
 
     own = own_values(plan.base.model_dump(mode="json"), plan.paths)
     return draw_figures(summary, plan.paths, plan.base.name, folder, own)
 
 
 def _headline_figures(plan: Plan, summary: pd.DataFrame, folder: Path) -> Drawn:
-    from sim.report.figures import Drawn, draw_one, literal
+    from sim.report.figure_plumbing import Drawn, draw_one, literal
     from sim.report.headline import headline_figure
 
     settings = plan.base.headline

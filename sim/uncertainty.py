@@ -163,7 +163,7 @@ def compare(scenarios: Sequence[ScenarioLike], *, replications: int | None = Non
                                   comparison(outcome.replications, labels))
         if results_dir is not None:
             from sim.report.compare import comparison_figure
-            from sim.report.figures import save_figure
+            from sim.report.figure_plumbing import save_figure
 
             with storing(results_dir.path):
                 write_csv(results_dir.path / "comparison.csv", result.table)
@@ -324,7 +324,7 @@ def _unique(names: Sequence[str]) -> list[str]:
 
 def _write_sensitivity(folder: Path, result: SensitivityResult, design: designs.Design,
                        figures: bool) -> None:
-    from sim.report.figures import save_figure
+    from sim.report.figure_plumbing import save_figure
     from sim.report.sensitivity import indices_figure, tornado
 
     with storing(folder):
@@ -344,7 +344,7 @@ def _write_sensitivity(folder: Path, result: SensitivityResult, design: designs.
 def _write_ensemble(folder: Path, result: EnsembleResult, lever_paths: Sequence[str],
                     scenario: str, figures: bool) -> None:
     from sim.report.ensemble import robust_figure
-    from sim.report.figures import save_figure
+    from sim.report.figure_plumbing import save_figure
 
     with storing(folder):
         write_parquet(folder / "experiments.parquet", result.experiments)

@@ -35,6 +35,8 @@ import pandas as pd
 import pytest
 
 import sim.experiments.executors
+import sim.report.figure_plumbing
+import sim.report.figures
 from sim.cli import EXIT_BROKEN_PIPE, main
 from sim.errors import ScenarioError
 from sim.experiments.lock import LOCK
@@ -329,7 +331,7 @@ def summary(tiny_sweep) -> pd.DataFrame:
 
 @pytest.fixture
 def no_render(monkeypatch):
-    monkeypatch.setattr(sim.report.figures, "_saver",
+    monkeypatch.setattr(sim.report.figure_plumbing, "_saver",
                         lambda fig, ext: lambda handle: handle.write(b"figure"))
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import sim.report.figure_plumbing
 import sim.report.figures
 from sim.cli import main
 from sim.report.figures import draw_figures
@@ -45,13 +46,13 @@ def rendered_once(fig, ext):
 def quick_figures(monkeypatch):
     """Figures are built but not rendered (rendering is what costs); tests that need the
     text laid out ask for ``render``."""
-    monkeypatch.setattr(sim.report.figures, "_saver",
+    monkeypatch.setattr(sim.report.figure_plumbing, "_saver",
                         lambda fig, ext: lambda handle: handle.write(b"figure"))
 
 
 @pytest.fixture
 def render(monkeypatch):
-    monkeypatch.setattr(sim.report.figures, "_saver", rendered_once)
+    monkeypatch.setattr(sim.report.figure_plumbing, "_saver", rendered_once)
 
 
 @pytest.fixture
@@ -158,7 +159,7 @@ def test_figures_that_cannot_be_written_are_one_notice_and_the_results_are_compl
     def read_only(path, write):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
 
-    monkeypatch.setattr(sim.report.figures, "atomic_write", read_only)
+    monkeypatch.setattr(sim.report.figure_plumbing, "atomic_write", read_only)
     out = tmp_path / "study"
     assert sweep(out, "--param", "fleet.tankers", "--values", "6") == 0
     err = capsys.readouterr().err
@@ -236,7 +237,7 @@ def test_plot_of_a_read_only_figures_folder_is_one_line(study, monkeypatch, caps
     def read_only(path, write):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
 
-    monkeypatch.setattr(sim.report.figures, "atomic_write", read_only)
+    monkeypatch.setattr(sim.report.figure_plumbing, "atomic_write", read_only)
     code, _, err = plot(study, capsys)
     assert code == 2
     assert err.count("\n") == 1

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from sim.analysis.years import binding_by_year, summarize_years  # noqa: E402
 from sim.cli.run import years_table  # noqa: E402
 from sim.experiments.jobs import default_jobs  # noqa: E402
-from sim.report.figures import save_figure  # noqa: E402
+from sim.report.figure_plumbing import save_figure  # noqa: E402
 from sim.report.years import years_figure  # noqa: E402
 from sim.scenario.loader import load_scenario  # noqa: E402
 from sim.study import run_years  # noqa: E402

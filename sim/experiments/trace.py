@@ -225,7 +225,7 @@ def store_trace(result: Trace, results_dir: ResultsDir, scenario_file: str | Non
 
 def _draw(result: Trace, events: pd.DataFrame, folder: Path) -> dict[str, str]:
     """Draw ``figures/timeline``; a failure to draw is returned, not raised."""
-    from sim.report.figures import Drawn, draw_one
+    from sim.report.figure_plumbing import Drawn, draw_one
     from sim.report.timeline import timeline_figure
 
     drawn = Drawn()

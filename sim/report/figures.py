@@ -7,95 +7,64 @@
 - ``volumes``: Russian-route, diverted and shut-in Mt/yr beside the Trans-Caspian volume.
 - ``binding``: where the chain binds: the tanker time split (stacked) and berth,
   tank and BTC use against the swept field.
-- ``heatmap`` (two-field sweeps): probability of reaching 6.5 Mt/yr on the grid.
+- ``heatmap`` (two-field sweeps): mean Trans-Caspian Mt/yr and P(>= 6.0 Mt/yr) on the
+  grid, each with its 95% CI.
 
 Figures are built as :class:`matplotlib.figure.Figure` objects without pyplot,
 so drawing needs no backend and never opens a window; a notebook displays the
-returned figures as usual.
+returned figures as usual. What they share (labels, panels, legends, saving) is
+in :mod:`sim.report.figure_plumbing`.
 
-Each figure is drawn on its own: one that cannot be drawn (odd values, a
-folder that cannot be written) is reported in one line and the others are
-still drawn. Text from the user (the scenario name, swept strings) is shown
-literally: control characters escaped and ``$`` not read as mathtext.
-:func:`redraw` checks what it reads (the manifest, ``summary.csv``) and refuses
-a file it cannot use in one line.
+:func:`draw_figures` draws each figure on its own: one that cannot be drawn (odd
+values) is reported in one line and the others are still drawn; a folder that
+cannot be written fails them all. Text from the user (the scenario name, swept
+strings) is shown literally: control characters escaped and ``$`` not read as
+mathtext. :func:`redraw` checks what it reads (the manifest, ``summary.csv``) and
+refuses a file it cannot use in one line.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from sim.errors import OutputError, UserError, one_line
+from sim.errors import UserError
 from sim.experiments.manifest import check_manifest
-from sim.experiments.results_dir import MANIFEST, atomic_write, read_manifest
-from sim.model.results import TARGET_HIGH_MT_PER_YEAR, TARGET_LOW_MT_PER_YEAR, TIME_SHARE_FIELDS
+from sim.experiments.results_dir import MANIFEST, read_manifest
+from sim.model.results import TARGET_HIGH_MT_PER_YEAR, TIME_SHARE_FIELDS
+from sim.report.figure_plumbing import (
+    OWN_COLOUR,
+    PANEL_COLUMNS,
+    Drawn,
+    binds_labels,
+    draw_one,
+    figure_legend,
+    figure_title,
+    label,
+    literal,
+    make_folder,
+    new_figure,
+    own_marker,
+    own_values,
+    panel_grid,
+    slices,
+    stage_label,
+    target_band,
+    tick,
+)
 from sim.report.summary import read_summary
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-LABELS = {
-    "russian_route.disruption.probability":
-        "Russian-route disruption probability p (share of days disrupted)",
-    "russian_route.disruption.rate_per_year": "Russian-route disruptions per year",
-    "fleet.tankers": "Tankers in the fleet",
-    "fleet.cargo_t": "Cargo per voyage (t)",
-    "aktau.berths": "Aktau oil berths",
-    "aktau.storage_t": "Aktau tank room (t)",
-    "baku.storage_t": "Baku tank room (t)",
-    "btc.allowance_mt_per_year": "BTC allowance (Mt/yr)",
-    "supply.transcaspian_nomination_mt_per_year": "Trans-Caspian nomination (Mt/yr)",
-}
-TARGET_COLOUR = "#e6a817"  # amber: distinct from the C0-C9 line colours
-
-
-def new_figure(width_in: float, height_in: float) -> Figure:
-    """A matplotlib figure of that size, without pyplot (matplotlib is imported here, lazily)."""
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width_in, height_in))
-
-
-#: Short names of swept fields, for panel titles and legends ("p = 0.2").
-SHORT_NAMES = {
-    "russian_route.disruption.probability": "p",
-    "russian_route.disruption.rate_per_year": "disruptions/yr",
-    "fleet.tankers": "tankers",
-}
-
-
-def label(path: str) -> str:
-    """Axis label for a dotted scenario path: its words and unit (the path and unit if unnamed)."""
-    if path in LABELS:
-        return LABELS[path]
-    from sim.scenario.reference import UNIT_RULES
-
-    unit = next((u for suffix, u in UNIT_RULES if path.endswith(suffix)), None)
-    return f"{path} ({unit})" if unit else path
-
-
-def short_name(path: str) -> str:
-    """A swept field's short name: ``p``, ``tankers``, else the last part of its path."""
-    return SHORT_NAMES.get(path, path.rsplit(".", 1)[-1])
-
+REACH = (("reaches_6_0", ">= 6.0 Mt/yr", "C0"), ("reaches_6_5", ">= 6.5 Mt/yr", "C1"))
 
 FigureMaker = Callable[..., "Figure"]
-
-
-@dataclass
-class Drawn:
-    """What :func:`draw_figures` did: the files written, and each figure that failed, why."""
-
-    written: list[Path] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
 
 
 def figure_makers(paths: list[str]) -> dict[str, FigureMaker]:
@@ -116,42 +85,13 @@ def draw_figures(summary: pd.DataFrame, paths: list[str], scenario_name: str,
     an :class:`~sim.errors.OutputError`, as it would fail every figure alike.
     ``own`` holds the scenario's own values of the swept fields (marked on the figures).
     """
-    _make_folder(folder)
+    make_folder(folder)
     shown = _literal_text(summary, paths)
     title = literal(scenario_name)
     drawn = Drawn()
     for name, make in figure_makers(paths).items():
         draw_one(name, functools.partial(make, shown, paths, title, own=own), folder, drawn)
     return drawn
-
-
-def draw_one(name: str, make: Callable[[], Figure], folder: Path, drawn: Drawn) -> None:
-    """Draw one figure as ``folder/name.png`` and ``.svg``, noting in ``drawn`` what happened.
-
-    The figure's own failure (drawing or rendering) is recorded; a file that cannot be
-    written is an :class:`~sim.errors.OutputError` (it would fail every figure alike).
-    """
-    try:
-        fig = make()
-    except Exception as exc:  # a figure's own failure must not cost the others
-        drawn.failed[name] = f"{type(exc).__name__}: {exc}"
-        return
-    for ext in ("png", "svg"):
-        path = folder / f"{name}.{ext}"
-        try:
-            atomic_write(path, _saver(fig, ext))
-        except OSError as exc:
-            raise OutputError(f"{path}: cannot write the figure "
-                              f"({exc.strerror or exc})") from None
-        except Exception as exc:  # rendering (text layout, mathtext) happens on save
-            drawn.failed[name] = f"{type(exc).__name__}: {exc}"
-            return
-        drawn.written.append(path)
-
-
-def literal(text: str) -> str:
-    """User text as a figure shows it: control characters escaped, ``$`` not mathtext."""
-    return one_line(text).replace("$", r"\$")
 
 
 def _literal_text(summary: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
@@ -163,35 +103,6 @@ def _literal_text(summary: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
     for column in text_columns:
         shown[column] = shown[column].map(lambda v: literal(v) if isinstance(v, str) else v)
     return shown
-
-
-def _make_folder(folder: Path) -> None:
-    """Create the figures folder, or say in one line why it cannot be."""
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{folder}: exists and is not a directory; figures cannot be drawn")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{folder}: cannot create the figures folder "
-                          f"({exc.strerror or exc})") from None
-
-
-def save_figure(fig: Figure, folder: Path, name: str) -> list[Path]:
-    """Write ``fig`` as ``folder/name.png`` and ``.svg`` (atomically); return the files."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for ext in ("png", "svg"):
-        path = folder / f"{name}.{ext}"
-        atomic_write(path, _saver(fig, ext))
-        written.append(path)
-    return written
-
-
-def _saver(fig: Figure, ext: str) -> Callable[[BinaryIO], None]:
-    """A writer that saves ``fig`` in format ``ext`` to an open binary file."""
-    def save(handle: BinaryIO) -> None:
-        fig.savefig(handle, format=ext, dpi=150, bbox_inches="tight")
-    return save
 
 
 def redraw(results_dir: Path) -> Drawn:
@@ -215,165 +126,6 @@ def redraw(results_dir: Path) -> Drawn:
                         own_values(manifest["scenario"], paths))
 
 
-def own_values(scenario: Mapping[str, Any], paths: list[str]) -> dict[str, Any]:
-    """The scenario's own value of each swept field (a field it does not hold is left out)."""
-    found = {}
-    for path in paths:
-        node: Any = scenario
-        for part in path.split("."):
-            node = node.get(part) if isinstance(node, Mapping) else None
-        if node is not None:
-            found[path] = node
-    return found
-
-
-
-
-#: Most panels a figure shows for the slices of a two-field grid; more are thinned evenly
-#: and the figure's title names the slices it shows.
-MAX_PANELS = 6
-PANEL_COLUMNS = 3
-REACH = (("reaches_6_0", ">= 6.0 Mt/yr", "C0"), ("reaches_6_5", ">= 6.5 Mt/yr", "C1"))
-OWN_COLOUR = "#c0392b"
-
-
-@dataclass(frozen=True)
-class Slice:
-    """One panel of a figure: the rows it plots and its title (None for a one-field sweep)."""
-
-    rows: pd.DataFrame
-    title: str | None
-    own: bool = False
-
-
-def slices(summary: pd.DataFrame, paths: list[str],
-           own: Mapping[str, Any] | None = None) -> tuple[list[Slice], str]:
-    """The panels of a figure, one per value of the second swept field, and a title note.
-
-    A one-field sweep is one panel. With more than :data:`MAX_PANELS` values, evenly
-    spaced ones (the first and last included) are shown and the note names them.
-    """
-    if len(paths) == 1:
-        return [Slice(summary, None)], ""
-    second = paths[1]
-    groups = list(summary.groupby(second, sort=False))
-    chosen = groups
-    note = f"one panel per {in_sentence(label(second))}"
-    if len(groups) > MAX_PANELS:
-        picks = sorted({round(i * (len(groups) - 1) / (MAX_PANELS - 1))
-                        for i in range(MAX_PANELS)})
-        chosen = [groups[i] for i in picks]
-        note = (f"{short_name(second)} = {', '.join(tick(v) for v, _ in chosen)} shown of "
-                f"{len(groups)} values (all in summary.csv)")
-    mine = None if own is None else own.get(second)
-    return [Slice(rows, f"{short_name(second)} = {tick(value)}"
-                  + (" (this scenario)" if _same(value, mine) else ""), _same(value, mine))
-            for value, rows in chosen], note
-
-
-def in_sentence(text: str) -> str:
-    """A label inside a sentence: lower-case first letter, unless it starts with a name."""
-    names = ("Russian", "BTC", "Aktau", "Baku", "Trans-Caspian")
-    return text if text.startswith(names) or not text[:1].isupper() else text[0].lower() + text[1:]
-
-
-def _same(value: object, other: object) -> bool:
-    """Whether a swept value is the scenario's own (numbers compared as numbers)."""
-    if other is None:
-        return False
-    if isinstance(value, int | float | np.number) and isinstance(other, int | float):
-        return bool(np.isclose(float(value), float(other)))
-    return str(value) == str(other)
-
-
-def panel_grid(fig: Figure, count: int, rows_per_panel: int = 1,
-               sharey: bool = True) -> list[list[Axes]]:
-    """Axes for ``count`` panels (each ``rows_per_panel`` axes high), at most 3 across."""
-    columns = min(count, PANEL_COLUMNS) if rows_per_panel == 1 else count
-    lines = -(-count // columns)
-    axes = fig.subplots(lines * rows_per_panel, columns, squeeze=False,
-                        sharey="row" if sharey else False, sharex="col")
-    panels = []
-    for i in range(count):
-        line, column = divmod(i, columns)
-        panels.append([axes[line * rows_per_panel + k][column] for k in range(rows_per_panel)])
-    for j in range(count, lines * columns):  # empty cells of the last line
-        line, column = divmod(j, columns)
-        for k in range(rows_per_panel):
-            axes[line * rows_per_panel + k][column].set_visible(False)
-    return panels
-
-
-def tick(value: object) -> str:
-    """A swept value as a label: numbers shortly, booleans as in TOML, text as given."""
-    if isinstance(value, bool | np.bool_):
-        return "true" if value else "false"
-    if isinstance(value, float | int | np.number):
-        return f"{value:g}"
-    return str(value)
-
-
-def _numeric(values: pd.Series) -> bool:
-    return bool(pd.api.types.is_numeric_dtype(values)) and not pd.api.types.is_bool_dtype(values)
-
-
-def _own_marker(ax: Axes, rows: pd.DataFrame, path: str, own: Mapping[str, Any] | None) -> None:
-    """A vertical line at the scenario's own value of the swept field (numbers only)."""
-    value = None if own is None else own.get(path)
-    if (isinstance(value, int | float) and not isinstance(value, bool)
-            and _numeric(rows[path])):
-        ax.axvline(float(value), color=OWN_COLOUR, linestyle=":", linewidth=1.4,
-                   label=f"this scenario: {short_name(path)} = {tick(value)}")
-
-
-def stage_label(stage: str) -> str:
-    """A physical stage as a short label (``aktau_oil_capacity`` -> ``Aktau oil capacity``)."""
-    words = stage.replace("_", " ")
-    return words.replace("aktau", "Aktau").replace("baku", "Baku").replace("btc", "BTC")
-
-
-def _binds_labels(ax: Axes, rows: pd.DataFrame, x: str) -> None:
-    """Write what binds along the bottom of the panel: one label per run of the same stage."""
-    if "capacity_binding_stage" not in rows or not len(rows) or not _numeric(rows[x]):
-        return
-    stages = rows["capacity_binding_stage"].astype(str).tolist()
-    xs = rows[x].to_numpy(dtype=float)
-    start = 0
-    for i in range(1, len(stages) + 1):
-        if i == len(stages) or stages[i] != stages[start]:
-            left, right = xs[start], xs[i - 1]
-            align = ("left" if start == 0 and i < len(stages) else
-                     "right" if i == len(stages) and start > 0 else "center")
-            at = {"left": left, "right": right, "center": (left + right) / 2}[align]
-            ax.text(at, 0.03, f"binds: {stage_label(stages[start])}", ha=align,
-                    transform=ax.get_xaxis_transform(), fontsize=7.5, color="0.2",
-                    bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0, "pad": 1})
-            start = i
-
-
-def _figure_legend(fig: Figure, axes: list[Axes], columns: int = 3,
-                   fontsize: float = 8) -> None:
-    """One legend below every panel, each label once (the panels share their series)."""
-    seen: dict[str, Any] = {}
-    for ax in axes:
-        for handle, text in zip(*ax.get_legend_handles_labels(), strict=True):
-            seen.setdefault(text, handle)
-    fig.legend(list(seen.values()), list(seen), loc="outside lower center", ncols=columns,
-               fontsize=fontsize)
-
-
-def _title(scenario_name: str, what: str, summary: pd.DataFrame, note: str) -> str:
-    n = summary["replications"]
-    count = f"{n.min()}" if n.min() == n.max() else f"{n.min()}-{n.max()}"
-    return f"{scenario_name}: {what}\n({count} replications per point" + (
-        f"; {note})" if note else ")")
-
-
-def _target_band(ax: Axes) -> None:
-    ax.axhspan(TARGET_LOW_MT_PER_YEAR, TARGET_HIGH_MT_PER_YEAR, color=TARGET_COLOUR, alpha=0.25,
-               label="target 6.0-6.5 Mt/yr")
-
-
 def capacity_curve(summary: pd.DataFrame, paths: list[str], scenario_name: str,
                    own: Mapping[str, Any] | None = None) -> Figure:
     """Trans-Caspian Mt/yr with bands, the target band, the ceilings and what binds.
@@ -390,7 +142,7 @@ def capacity_curve(summary: pd.DataFrame, paths: list[str], scenario_name: str,
                            summary["capacity_mt_per_year"].max(), TARGET_HIGH_MT_PER_YEAR]))
     for panel, [ax] in zip(panels, panel_grid(fig, len(panels)), strict=True):
         rows = panel.rows
-        _target_band(ax)
+        target_band(ax)
         ax.fill_between(rows[x], rows["transcaspian_mt_per_year_p5"],
                         rows["transcaspian_mt_per_year_p95"], color="C0", alpha=0.15,
                         label="P5-P95 of single years")
@@ -403,8 +155,8 @@ def capacity_curve(summary: pd.DataFrame, paths: list[str], scenario_name: str,
                 linewidth=1.2, label="physical capacity (a)")
         ax.plot(rows[x], rows["deliverable_mt_per_year"], color="0.45", linestyle=":",
                 linewidth=1.5, label="expected deliverable (b)")
-        _binds_labels(ax, rows, x)
-        _own_marker(ax, rows, x, own)
+        binds_labels(ax, rows, x)
+        own_marker(ax, rows, x, own)
         if panel.title:
             ax.set_title(panel.title, fontsize=9,
                          color=OWN_COLOUR if panel.own else "black")
@@ -412,9 +164,9 @@ def capacity_curve(summary: pd.DataFrame, paths: list[str], scenario_name: str,
         ax.set_ylabel("Trans-Caspian into BTC (Mt/yr)", fontsize=8)
         ax.set_ylim(0, top * 1.15)
         ax.grid(alpha=0.3)
-    fig.suptitle(_title(scenario_name, "Trans-Caspian volume into BTC", summary, note),
+    fig.suptitle(figure_title(scenario_name, "Trans-Caspian volume into BTC", summary, note),
                  fontsize=10)
-    _figure_legend(fig, [ax])
+    figure_legend(fig, [ax])
     return fig
 
 
@@ -436,7 +188,7 @@ def p_reach(summary: pd.DataFrame, paths: list[str], scenario_name: str,
                             **_band_style(kpi, colour))
             ax.plot(rows[x], rows[f"{kpi}_mean"], color=colour, marker="o",
                     linestyle="-" if kpi == "reaches_6_0" else "--")
-        _own_marker(ax, rows, x, own)
+        own_marker(ax, rows, x, own)
         if panel.title:
             ax.set_title(panel.title, fontsize=9, color=OWN_COLOUR if panel.own else "black")
         ax.set_xlabel(label(x), fontsize=8)
@@ -453,7 +205,7 @@ def p_reach(summary: pd.DataFrame, paths: list[str], scenario_name: str,
     own_handles, own_labels = ax.get_legend_handles_labels()
     fig.legend(handles + own_handles, labels + own_labels, loc="outside lower center",
                ncols=3, fontsize=8)
-    fig.suptitle(_title(scenario_name, "probability of reaching the target", summary, note),
+    fig.suptitle(figure_title(scenario_name, "probability of reaching the target", summary, note),
                  fontsize=10)
     return fig
 
@@ -498,12 +250,12 @@ def volumes(summary: pd.DataFrame, paths: list[str], scenario_name: str,
         lower.set_xlabel(label(x), fontsize=8)
         for ax, kpis in ((upper, ["russian_route_mt_per_year"]),
                          (lower, [kpi for kpi, _ in VOLUMES])):
-            _own_marker(ax, rows, x, own)
+            own_marker(ax, rows, x, own)
             ax.set_ylim(0, _top(summary, kpis))
             ax.grid(alpha=0.3)
-    fig.suptitle(_title(scenario_name, "where the crude goes (means with 95% bands)", summary,
+    fig.suptitle(figure_title(scenario_name, "where the crude goes (means with 95% bands)", summary,
                         note), fontsize=10)
-    _figure_legend(fig, [upper, lower])
+    figure_legend(fig, [upper, lower])
     return fig
 
 
@@ -551,10 +303,10 @@ def binding(summary: pd.DataFrame, paths: list[str], scenario_name: str,
         lower.set_ylim(0, 1.05)
         lower.set_xlabel(label(x), fontsize=8)
         for ax in (upper, lower):
-            _own_marker(ax, rows, x, own)
+            own_marker(ax, rows, x, own)
             ax.grid(alpha=0.3)
-    fig.suptitle(_title(scenario_name, "where the chain binds", summary, note), fontsize=10)
-    _figure_legend(fig, [upper, lower], 4, 7.5)
+    fig.suptitle(figure_title(scenario_name, "where the chain binds", summary, note), fontsize=10)
+    figure_legend(fig, [upper, lower], 4, 7.5)
     return fig
 
 
@@ -599,6 +351,6 @@ def heatmap(summary: pd.DataFrame, paths: list[str], scenario_name: str,
         fig.colorbar(image, ax=ax, shrink=0.9)
     marked = "; red box: this scenario" if own is not None and own.get(x) in columns \
         and own.get(y) in rows_ else ""
-    fig.suptitle(_title(scenario_name, "the grid at a glance", summary, marked.lstrip("; ")),
+    fig.suptitle(figure_title(scenario_name, "the grid at a glance", summary, marked.lstrip("; ")),
                  fontsize=10)
     return fig

@@ -99,7 +99,7 @@ def read_table(folder: Path, name: str) -> pd.DataFrame:
 
 def label(path: str) -> str:
     """A swept field's label with its unit (the figures' labels)."""
-    from sim.report.figures import label as figure_label
+    from sim.report.figure_plumbing import label as figure_label
 
     return figure_label(path)
 
@@ -116,7 +116,7 @@ def own_point(summary: pd.DataFrame, paths: list[str],
 
 
 def _values(row: pd.Series, paths: list[str]) -> str:
-    from sim.report.figures import short_name, tick
+    from sim.report.figure_plumbing import short_name, tick
 
     return ", ".join(f"{short_name(p)} = {tick(row[p])}" for p in paths)
 
@@ -126,12 +126,12 @@ def sweep_findings(folder: Path, manifest: Mapping[str, Any],
     """A sweep over one or two fields: the scenario's own point, where the target is reached."""
     paths = [p["path"] for p in manifest["parameters"]]
     summary = read_table(folder, "summary.csv")
-    from sim.report.figures import in_sentence
+    from sim.report.figure_plumbing import in_sentence
 
     question = ("How much crude does the Trans-Caspian chain carry into BTC as "
                 + " and ".join(in_sentence(label(p)) for p in paths)
                 + " vary, and does it reach the 6.0-6.5 Mt/yr target?")
-    from sim.report.figures import short_name, tick
+    from sim.report.figure_plumbing import short_name, tick
 
     answer = []
     mine = own_point(summary, paths, own)
@@ -188,14 +188,14 @@ def sweep_findings(folder: Path, manifest: Mapping[str, Any],
 
 def _swept_column(path: str) -> Column:
     """A table column of a swept field's values."""
-    from sim.report.figures import tick
+    from sim.report.figure_plumbing import tick
 
     return Column(label(path), lambda row: tick(row[path]))
 
 
 def _binds_along(summary: pd.DataFrame, paths: list[str]) -> str:
     """What binds at each point, from the parameters, as runs of equal stages."""
-    from sim.report.figures import short_name, tick
+    from sim.report.figure_plumbing import short_name, tick
 
     lines = []
     slices = ([(None, summary)] if len(paths) == 1 else

@@ -23,7 +23,7 @@ from sim.analysis.bound import chain_bound
 from sim.experiments.assemble import PointGroups, with_points
 from sim.experiments.plan import Plan
 from sim.model.results import TARGET_HIGH_MT_PER_YEAR, TARGET_LOW_MT_PER_YEAR
-from sim.report.figures import TARGET_COLOUR
+from sim.report.figure_plumbing import TARGET_COLOUR
 from sim.report.summary import summarize_output
 from sim.scenario.headline import P_PATH
 

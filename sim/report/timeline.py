@@ -28,7 +28,7 @@ import pandas as pd
 from sim.model.recorder import INJECTED
 from sim.model.results import TARGET_HIGH_MT_PER_YEAR, TARGET_LOW_MT_PER_YEAR
 from sim.report.event_log import NOMINAL_START
-from sim.report.figures import TARGET_COLOUR, literal, new_figure
+from sim.report.figure_plumbing import TARGET_COLOUR, literal, new_figure
 from sim.units import HOURS_PER_DAY, HOURS_PER_YEAR, TONNES_PER_MT
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sim.model.results import TARGET_HIGH_MT_PER_YEAR, TARGET_LOW_MT_PER_YEAR
-from sim.report.figures import TARGET_COLOUR, new_figure
+from sim.report.figure_plumbing import TARGET_COLOUR, new_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
