@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from sim.scenario.schema import Supply
 from sim.units import HOURS_PER_DAY, mt_per_year_to_t_per_hour
@@ -39,7 +40,10 @@ STORE_TOLERANCE_T = 1e-6
 
 @dataclass(frozen=True)
 class SupplyRates:
-    """Where the fields' crude goes at one instant (t/h each)."""
+    """Where the fields' crude goes at one instant (t/h each).
+
+    The sums are computed once per split (a split is reused whenever its inputs recur).
+    """
 
     produced: float
     to_russian: float  # the Russian route's share, straight from the fields
@@ -51,22 +55,22 @@ class SupplyRates:
     to_store: float  # into upstream storage
     shut_in: float  # deferred production
 
-    @property
+    @cached_property
     def russian(self) -> float:
         """Everything the Russian route carries (t/h)."""
         return self.to_russian + self.store_to_russian + self.back_to_russian
 
-    @property
+    @cached_property
     def feeder(self) -> float:
         """Everything the feeder carries into the Aktau tanks (t/h)."""
         return self.feeder_nominated + self.feeder_diverted + self.store_to_feeder
 
-    @property
+    @cached_property
     def diverted(self) -> float:
         """Diverted crude in the feeder (t/h)."""
         return self.feeder_diverted + self.store_to_feeder
 
-    @property
+    @cached_property
     def store_net(self) -> float:
         """Rate at which upstream storage fills (negative: empties) (t/h)."""
         return self.to_store - self.store_to_russian - self.store_to_feeder
@@ -152,14 +156,23 @@ class SupplyNetwork:
         self.totals = FlowTotals()  # since the start, for the mass balance
         self._totals_at_reset = FlowTotals()
         self.feeder_short_hours = 0.0  # hours in which the nomination did not all fit
+        # The split is a pure function of a few inputs that take few distinct values in
+        # a run (the tanks flip between full and not, outages come and go): each is
+        # computed once.
+        self._splits: dict[tuple[float, float, float, float, float, bool, bool, bool],
+                           SupplyRates] = {}
 
     def rates(self, russian_capacity_t_per_hour: float, extra_t_per_hour: float,
               feeder_open: bool) -> SupplyRates:
         """The split now, given the Russian route's capacity and the diversion allowance (t/h)."""
-        return route(self.offer_t_per_hour, self.nomination_t_per_hour,
-                     russian_capacity_t_per_hour, self.feeder_t_per_hour, extra_t_per_hour,
-                     feeder_open, self.upstream_t > STORE_TOLERANCE_T,
-                     self.upstream_t < self.upstream_capacity_t - STORE_TOLERANCE_T)
+        key = (self.offer_t_per_hour, self.nomination_t_per_hour, russian_capacity_t_per_hour,
+               self.feeder_t_per_hour, extra_t_per_hour, feeder_open,
+               self.upstream_t > STORE_TOLERANCE_T,
+               self.upstream_t < self.upstream_capacity_t - STORE_TOLERANCE_T)
+        rates = self._splits.get(key)
+        if rates is None:
+            rates = self._splits[key] = route(*key)
+        return rates
 
     def hours_to_threshold(self, rates: SupplyRates) -> float:
         """Hours until upstream storage fills or empties at these rates (inf if never)."""
