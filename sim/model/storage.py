@@ -131,7 +131,8 @@ class TankFarm:
             return
         self._since = now
         if self.inflow_t_per_hour > 0:
-            inflow = min(self.inflow_t_per_hour * hours, max(0.0, self.room_t))
+            room = self.capacity_t - self.free_t - self.claimed_t  # room_t, inlined (hot)
+            inflow = min(self.inflow_t_per_hour * hours, max(0.0, room))
             self.free_t += inflow
             self.free_diverted_t += inflow * self.inflow_diverted_share
         if self.outflow_t_per_hour > 0:
@@ -162,7 +163,7 @@ class TankFarm:
         """Hours until the inflow fills the tanks or the outflow empties them (inf: never)."""
         hours = math.inf
         if self.inflow_t_per_hour > 0:
-            hours = self.room_t / self.inflow_t_per_hour
+            hours = (self.capacity_t - self.free_t - self.claimed_t) / self.inflow_t_per_hour
         if self.outflow_t_per_hour > 0:
             hours = min(hours, self.free_t / self.outflow_t_per_hour)
         return max(0.0, hours)
