@@ -41,7 +41,7 @@ from sim.analysis.sensitivity import (
     resolve_outputs,
     sobol_indices,
 )
-from sim.errors import NO_VALUE, ScenarioError
+from sim.errors import NO_VALUE, ScenarioError, notice
 from sim.experiments import designs
 from sim.experiments.assemble import part_batches, point_moments, stored_parts, write_replications
 from sim.experiments.executors import default_jobs
@@ -49,7 +49,14 @@ from sim.experiments.plan import plan_design
 from sim.experiments.results_dir import ResultsDir, storing, write_csv, write_parquet
 from sim.experiments.runner import Runner, RunOutcome
 from sim.model.results import output_fields
-from sim.scenario.inputs import LeverField, UncertainInput, levers_of, uncertain_inputs
+from sim.scenario.build import with_overrides
+from sim.scenario.inputs import (
+    LeverField,
+    UncertainInput,
+    chain_only,
+    levers_of,
+    uncertain_inputs,
+)
 from sim.scenario.paths import walk
 from sim.scenario.ranges import Lever
 from sim.scenario.schema import Scenario
@@ -214,8 +221,11 @@ def explore(scenario: ScenarioLike, sample: str = "lhs:50", *,
     settings = designs.lever_settings(chosen, combine)
     root_seed = base.run.seed if seed is None else seed
     unit = designs.latin_hypercube(inputs, draws, root_seed)
+    kept, left_out = _in_domain(base, inputs, unit, settings, where)
     info = {"method": "lhs", "draws": draws, "seed": root_seed, "settings": len(settings),
-            "levers": [lever.path for lever in chosen], "combine": combine}
+            "levers": [lever.path for lever in chosen], "combine": combine,
+            "kept_draws": kept, "left_out": left_out}
+    unit = unit[kept]
     design = designs.ensemble(inputs, unit, settings, info)
     plan = plan_design(base, [p.overrides for p in design.points], reps, seed, "explore",
                        [p.label for p in design.points])
@@ -291,6 +301,47 @@ def _uncertain(base: Scenario, where: str) -> list[UncertainInput]:
                             "range of each estimate in an [uncertainty] table (see "
                             "scenarios/base.toml)")
     return inputs
+
+
+def _in_domain(base: Scenario, inputs: Sequence[UncertainInput], unit: designs.UnitSample,
+               settings: Sequence[Mapping[str, Any]], where: str
+               ) -> tuple[list[int], list[dict[str, Any]]]:
+    """The draws whose every lever setting is a scenario the model accepts, and those left out.
+
+    Latin hypercube draws over independent ranges can combine values no scenario may
+    hold together (one Baku berth with most third-party crude at it: other ships alone
+    would take more of its time than leaves a queue that ever clears). Such a world is
+    outside the model, not one in which the route fails, so it is left out: each is
+    listed (draw, inputs, the rule it breaks) and a notice says how many; the robust
+    shares are over the worlds that ran. If every draw is outside, that is an error.
+    """
+    chain = chain_only(base)
+    kept: list[int] = []
+    left_out: list[dict[str, Any]] = []
+    for draw, row in enumerate(unit):
+        values = [item.at(u) for item, u in zip(inputs, row, strict=True)]
+        reason = None
+        for setting in settings:
+            point = designs.point_at(inputs, values, f"draw {draw}", setting)
+            try:
+                with_overrides(chain, point.overrides, where)
+            except ScenarioError as exc:
+                reason = f"{exc.path} = {exc.value}: {exc.allowed}"
+                break
+        if reason is None:
+            kept.append(draw)
+        else:
+            left_out.append({"draw": draw, "inputs": point.inputs, "reason": reason})
+    if not kept:
+        raise ScenarioError(where, "uncertainty", NO_VALUE, f"every one of the {len(unit)} "
+                            f"draws is outside the model ({left_out[0]['reason']}); narrow the "
+                            "ranges")
+    if left_out:
+        first = left_out[0]
+        notice(f"{len(left_out)} of {len(unit)} worlds left out: their inputs together break a "
+               f"rule of the model (e.g. draw {first['draw']}: {first['reason']}); the robust "
+               f"shares are over the other {len(kept)} (manifest.json: design.left_out)")
+    return kept, left_out
 
 
 def _levers(base: Scenario, chosen: Mapping[str, Sequence[Any] | None] | None,

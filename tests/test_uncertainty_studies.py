@@ -308,3 +308,48 @@ def test_an_ensemble_killed_mid_run_resumes_to_the_same_tables(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["resumed"] is True
     assert len(manifest["command_lines"]) == 2
+
+
+def test_explore_leaves_out_worlds_outside_the_model_names_them_and_runs_the_rest(
+        tmp_path, capsys):
+    # One Baku berth with nearly all third-party crude at it breaks a rule of the model
+    # (other ships alone would take over 70% of its time); two berths do not.
+    loaded = load_scenario(BASE, SHORT).scenario
+    ranges = loaded.uncertainty
+    scenario = loaded.model_copy(update={"uncertainty": {
+        "baku.berths": ranges["baku.berths"].model_copy(update={"low": 1, "high": 2}),
+        "baku.other_traffic_share_at_berths": ranges["baku.other_traffic_share_at_berths"]
+        .model_copy(update={"low": 0.95, "high": 1.0})}})
+    result = explore(scenario, "lhs:4", replications=2, levers={"fleet.tankers": [8]},
+                     jobs=1, out=tmp_path / "ens", figures=False)
+    left_out = result.design["left_out"]
+    assert len(left_out) == 2  # the Latin hypercube puts two of four draws at one berth
+    assert all(item["inputs"]["baku.berths"] == 1 for item in left_out)
+    assert all("70%" in item["reason"] for item in left_out)
+    assert "2 of 4 worlds left out" in capsys.readouterr().err
+    table = result.experiments
+    assert set(table["baku.berths"]) == {2}
+    kept = sorted(set(table["draw"]))
+    assert kept == sorted(set(range(4)) - {item["draw"] for item in left_out})  # numbers kept
+    assert (result.robust["worlds"] == 2).all()
+    manifest = json.loads((tmp_path / "ens" / "manifest.json").read_text())
+    assert [item["draw"] for item in manifest["design"]["left_out"]] == [
+        item["draw"] for item in left_out]
+
+
+def test_explore_refuses_ranges_whose_every_world_is_outside_the_model():
+    from sim.uncertainty import _in_domain
+
+    loaded = load_scenario(BASE, SHORT).scenario
+    ranges = loaded.uncertainty
+    scenario = loaded.model_copy(update={"uncertainty": {  # each end alone is a valid scenario
+        "baku.berths": ranges["baku.berths"].model_copy(update={"low": 1, "high": 2}),
+        "baku.other_traffic_share_at_berths": ranges["baku.other_traffic_share_at_berths"]
+        .model_copy(update={"low": 0.95, "high": 1.0})}})
+    inputs = uncertain_inputs(scenario)
+    one_berth = np.array([[0.1, 0.2], [0.3, 0.9]])  # both draws: one berth, share >= 0.95
+    with pytest.raises(ScenarioError, match="every one of the 2 draws is outside the model"):
+        _in_domain(scenario, inputs, one_berth, [{}], "scenario")
+    kept, left_out = _in_domain(scenario, inputs, np.array([[0.1, 0.2], [0.7, 0.2]]), [{}],
+                                "scenario")
+    assert (kept, [item["draw"] for item in left_out]) == ([1], [0])

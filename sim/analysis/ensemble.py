@@ -61,7 +61,9 @@ def experiments_table(design: Design, moments: PointMoments, settings: int,
     """
     count = len(design.points)
     index = np.arange(count)
-    columns: dict[str, Any] = {"point": index, "draw": index // settings,
+    # Draws keep their numbers when worlds outside the model were left out.
+    draws = np.asarray(design.info.get("kept_draws", range(count // settings)), dtype=int)
+    columns: dict[str, Any] = {"point": index, "draw": draws[index // settings],
                                "setting": index % settings}
     inputs = pd.DataFrame([p.inputs for p in design.points])
     for name in inputs.columns:

@@ -81,7 +81,9 @@ COMPARISON_CSV = (
 
 EXPERIMENTS_PARQUET = (
     Column("point", "-", "Index of the design point (draw-major)."),
-    Column("draw", "-", "The plausible world: index of the Latin hypercube draw."),
+    Column("draw", "-", "The plausible world: index of the Latin hypercube draw (a draw "
+           "whose inputs together break a rule of the model is left out and listed in "
+           "manifest.json, design.left_out; the others keep their numbers)."),
     Column("setting", "-", "Index of the lever setting (as in robust.csv)."),
     Column("INPUT", "input's", "The input's value in this world (a factor for `PATH "
            "(factor)`)."),
