@@ -98,7 +98,8 @@ def test_the_whole_table_is_assembled_in_row_groups_that_never_mix_points(tmp_pa
     import pyarrow.parquet as pq
 
     from sim.experiments import assemble
-    monkeypatch.setattr(assemble, "ROWS_PER_GROUP", 4)
+    monkeypatch.setattr(assemble, "ROWS_PER_PIECE", 2)
+    monkeypatch.setattr(assemble, "ROWS_PER_GROUP", 5)
     parts = tmp_path / "parts"
     for first in range(0, 12, 3):  # point 0: four parts of three, one stored out of order
         _write_part(parts, 0, [first + 2, first, first + 1] if first == 3 else
@@ -109,7 +110,7 @@ def test_the_whole_table_is_assembled_in_row_groups_that_never_mix_points(tmp_pa
     assert groups == {0: list(range(12)), 1: [0, 1]}
     handle = pq.ParquetFile(tmp_path / "replications.parquet")
     sizes = [handle.metadata.row_group(i).num_rows for i in range(handle.num_row_groups)]
-    assert sizes == [6, 6, 2]  # two parts gathered per group (>= 4 rows), points apart
+    assert sizes == [6, 6, 2]  # a group ends once it holds 5 rows or more; points apart
 
 
 def test_parts_that_overlap_after_a_resume_are_sorted_whole(tmp_path):
