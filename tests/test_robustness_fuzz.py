@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from sim.cli import main
@@ -119,6 +119,8 @@ def nested(draw: st.DrawFn) -> dict[str, Any]:
 
 @FUZZ
 @given(data=nested())
+@example(data={"fleet": {"classes": {"": None}}})  # found by this test: a table, not a list
+@example(data={"fleet": {"classes": ["tanker"]}})
 def test_any_mapping_is_validated_or_refused_cleanly(data):
     try:
         scenario_from_dict(data, where="fuzz")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import model_validator
+from pydantic import BaseModel, model_validator
 
 from sim.errors import FieldRuleError
 from sim.scenario.base import F, Section
@@ -75,7 +75,10 @@ class Fleet(Section):
     @classmethod
     def _shorthand_from_classes(cls, data: Any) -> Any:
         """With classes, derive the one-class fields from them (totals and ship-weighted means)."""
-        if not isinstance(data, dict) or not data.get("classes"):
+        if not isinstance(data, dict) or not isinstance(data.get("classes"), list | tuple):
+            return data  # no classes, or not a list of them: the field's validation says so
+        if not data["classes"] or not all(isinstance(c, dict | BaseModel)
+                                          for c in data["classes"]):
             return data
         classes = [c if isinstance(c, dict) else c.model_dump() for c in data["classes"]]
         counts = [c.get("tankers", 1) for c in classes]
