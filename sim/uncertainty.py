@@ -224,9 +224,8 @@ def explore(scenario: ScenarioLike, sample: str = "lhs:50", *,
     kept, left_out = _in_domain(base, inputs, unit, settings, where)
     info = {"method": "lhs", "draws": draws, "seed": root_seed, "settings": len(settings),
             "levers": [lever.path for lever in chosen], "combine": combine,
-            "kept_draws": kept, "left_out": left_out}
-    unit = unit[kept]
-    design = designs.ensemble(inputs, unit, settings, info)
+            "left_out": left_out}
+    design = designs.ensemble(inputs, unit[kept], settings, info, draws=kept)
     plan = plan_design(base, [p.overrides for p in design.points], reps, seed, "explore",
                        [p.label for p in design.points])
     runner = Runner(plan, jobs or default_jobs(), executor, scheduler, on_error, progress,

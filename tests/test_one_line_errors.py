@@ -240,3 +240,21 @@ def test_ctrl_c_on_a_process_pool_sweep_is_one_line(tmp_path):
     os.killpg(command.pid, signal.SIGINT)
     _, err = command.communicate(timeout=60)
     assert (command.returncode, without_progress(err)) == (130, ["interrupted (SIGINT)"])
+
+
+def test_a_python_without_the_projects_libraries_gets_one_line_and_how_to_set_up(tmp_path):
+    # The interpreter finds the package but not SimPy (as when it runs from a checkout
+    # without the README's setup): one line, exit 2, nothing written.
+    code = ("import sys; sys.modules['simpy'] = None; from sim.cli import main; "
+            "sys.exit(main(sys.argv[1:]))")
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", code, "run", str(root / "scenarios" / "base.toml"),
+                           "--replications", "2", "--json"], capture_output=True, text=True,
+                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(root)}, timeout=120)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1
+    assert "lacks the library 'simpy'" in lines[0]
+    assert "pip install -e ." in lines[0]
+    assert list(tmp_path.iterdir()) == []

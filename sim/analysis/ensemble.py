@@ -61,8 +61,7 @@ def experiments_table(design: Design, moments: PointMoments, settings: int,
     """
     count = len(design.points)
     index = np.arange(count)
-    # Draws keep their numbers when worlds outside the model were left out.
-    draws = np.asarray(design.info.get("kept_draws", range(count // settings)), dtype=int)
+    draws = np.asarray(design.info["draws_run"], dtype=int)  # numbers kept when some left out
     columns: dict[str, Any] = {"point": index, "draw": draws[index // settings],
                                "setting": index % settings}
     inputs = pd.DataFrame([p.inputs for p in design.points])

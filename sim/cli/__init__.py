@@ -75,6 +75,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenProcessPool:
         _error("a worker process died (killed, or out of memory); try fewer --jobs")
         return EXIT_RUN_FAILED
+    except ModuleNotFoundError as exc:
+        if exc.name is None or exc.name.partition(".")[0] == "sim":
+            raise  # the package itself is broken: a bug, not the setup
+        _error(f"this Python ({sys.executable}) lacks the library {exc.name!r} that the "
+               "command needs: set up as the README says (python3 -m venv .venv && "
+               ".venv/bin/pip install -e .) and run .venv/bin/python -m sim")
+        return EXIT_USER_ERROR
     except KeyboardInterrupt as exc:
         signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
         with contextlib.suppress(OSError, ValueError):

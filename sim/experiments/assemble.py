@@ -71,9 +71,8 @@ def part_batches(parts: Parts, columns: Sequence[str] | None = None) -> Iterator
     of parts (about 0.25 MiB a file here), which is what an ensemble must not do.
     """
     for file in parts.files:
-        dataset = ds.dataset(str(file), schema=parts.schema, format="parquet")
-        yield from dataset.to_batches(columns=None if columns is None else list(columns),
-                                      use_threads=False)
+        yield from _part_dataset(file, parts.schema).to_batches(
+            columns=None if columns is None else list(columns), use_threads=False)
 
 
 #: Most rows in one row group of the assembled table. A point is one row group up to
@@ -103,10 +102,14 @@ def _point_tables(parts: Parts) -> Iterator[pa.Table]:
             yield pa.concat_tables(list(tables)).sort_by("replication")
 
 
+def _part_dataset(file: Path, schema: pa.Schema) -> ds.Dataset:
+    """One part file as a dataset of its own, in the common schema."""
+    return ds.dataset(str(file), schema=schema, format="parquet")
+
+
 def _read_part(file: Path, schema: pa.Schema) -> pa.Table:
     """One part file in the common schema (its reader let go once read)."""
-    return (ds.dataset(str(file), schema=schema, format="parquet")
-            .to_table(use_threads=False))
+    return _part_dataset(file, schema).to_table(use_threads=False)
 
 
 def _disjoint(files: Sequence[Path]) -> bool:
@@ -201,14 +204,12 @@ def write_replications(results_dir: Path, name: str = "replications.parquet",
                        csv_name: str | None = None) -> int:
     """Write every stored replication, in order, to one Parquet file; return the row count.
 
-    With ``csv_name``, the same rows also go to a CSV file, batch by batch.
+    With ``csv_name``, the same rows also go to a CSV file, converted from the Parquet
+    file a row group at a time.
     """
     parts = stored_parts(results_dir)
     if parts is None:
         return 0
-    if csv_name is not None:
-        with storing(results_dir):
-            store.atomic_write(results_dir / csv_name, lambda handle: _write_csv(handle, parts))
     rows = 0
 
     def write(handle: BinaryIO) -> None:
@@ -220,14 +221,18 @@ def write_replications(results_dir: Path, name: str = "replications.parquet",
 
     with storing(results_dir):
         store.atomic_write(results_dir / name, write)  # one place to write (and to fault)
+        if csv_name is not None:  # from the assembled table, not from every part again
+            store.atomic_write(results_dir / csv_name,
+                               lambda handle: _write_csv(handle, results_dir / name))
     return rows
 
 
-def _write_csv(handle: BinaryIO, parts: Parts) -> None:
-    """Every replication as CSV with one header, point by point in replication order."""
-    with pa_csv.CSVWriter(handle, parts.schema) as writer:
-        for table in _point_tables(parts):
-            writer.write_table(table)
+def _write_csv(handle: BinaryIO, assembled: Path) -> None:
+    """The assembled table as CSV with one header, one row group at a time."""
+    table = pq.ParquetFile(assembled)
+    with pa_csv.CSVWriter(handle, table.schema_arrow) as writer:
+        for index in range(table.num_row_groups):
+            writer.write_table(table.read_row_group(index, use_threads=False))
 
 
 @dataclass

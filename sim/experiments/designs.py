@@ -185,15 +185,21 @@ def lever_settings(levers: Sequence[LeverField], combine: bool = False
 
 
 def ensemble(inputs: Sequence[UncertainInput], sample: UnitSample,
-             settings: Sequence[Mapping[str, Any]], info: dict[str, Any]) -> Design:
-    """Every draw of ``sample`` under every lever setting (draw-major order)."""
+             settings: Sequence[Mapping[str, Any]], info: dict[str, Any],
+             draws: Sequence[int] | None = None) -> Design:
+    """Every draw of ``sample`` under every lever setting (draw-major order).
+
+    ``draws`` numbers the rows of ``sample`` (default 0, 1, ...; a draw left out keeps
+    the others' numbers); the design's ``info["draws_run"]`` lists them.
+    """
+    numbers = list(range(len(sample))) if draws is None else [int(d) for d in draws]
     _check_count(len(sample) * len(settings), "ensemble")
     points = []
-    for draw, row in enumerate(sample):
+    for draw, row in zip(numbers, sample, strict=True):
         values = [item.at(u) for item, u in zip(inputs, row, strict=True)]
         for index, setting in enumerate(settings):
             points.append(point_at(inputs, values, f"draw {draw}, setting {index}", setting))
-    return Design("lhs", points, sample, {**info, "points": len(points)})
+    return Design("lhs", points, sample, {**info, "points": len(points), "draws_run": numbers})
 
 
 def differences(reference: Scenario, other: Scenario) -> dict[str, Any]:
